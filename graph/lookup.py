@@ -1,0 +1,74 @@
+"""Find entities by canonical name, alias or partial name; suggest close names otherwise."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+ENTITY_TYPES = ("Department", "Programme", "Organisation", "Policy", "Place")
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width, quotes and spaces removed: the form names are compared in."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s“”\"'‘’《》「」]", "", text)
+
+
+@dataclass
+class Match:
+    nodes: list[str] = field(default_factory=list)  # one: resolved; several: ambiguous
+    suggestions: list[str] = field(default_factory=list)  # close names when nothing matched
+
+
+class EntityIndex:
+    def __init__(self, graph: nx.MultiDiGraph, types: tuple[str, ...] = ENTITY_TYPES):
+        self.graph = graph
+        self.names: dict[str, set[str]] = {}
+        for node, attrs in graph.nodes(data=True):
+            if attrs.get("type") in types:
+                for name in [attrs["name"], *attrs.get("aliases", [])]:
+                    self.names.setdefault(fold(name), set()).add(node)
+
+    def display(self, node: str) -> str:
+        return self.graph.nodes[node]["name"]
+
+    def lookup(self, query: str) -> Match:
+        key = fold(query)
+        if not key:
+            return Match()
+        if key in self.names:
+            return Match(sorted(self.names[key]))
+        # Partial names: the query inside a name (科协党校 -> 江西省科协党校) or a name inside the query.
+        inside = {n for name, nodes in self.names.items() if key in name for n in nodes}
+        if len(key) >= 2 and inside:
+            return Match(self._best(inside, key))
+        near = difflib.get_close_matches(key, list(self.names), n=5, cutoff=0.5)
+        return Match([], sorted({self.display(n) for name in near for n in self.names[name]}))
+
+    def _best(self, nodes: set[str], key: str) -> list[str]:
+        """Prefer the shortest names holding the query; ties stay ambiguous."""
+
+        def size(node: str) -> int:
+            attrs = self.graph.nodes[node]
+            return min(len(fold(n)) for n in [attrs["name"], *attrs.get("aliases", [])] if key in fold(n))
+
+        best = min(size(n) for n in nodes)
+        return sorted(n for n in nodes if size(n) == best)
+
+    def find_in(self, text: str) -> list[tuple[int, int, str]]:
+        """Entity names occurring in ``text`` (folded), longest first, without overlaps."""
+        folded = fold(text)
+        found, taken = [], set()
+        for name in sorted(self.names, key=len, reverse=True):
+            if len(name) < 2:
+                continue
+            for m in re.finditer(re.escape(name), folded):
+                cells = set(range(m.start(), m.end()))
+                if not cells & taken:
+                    taken |= cells
+                    found += [(m.start(), m.end(), node) for node in sorted(self.names[name])]
+        return sorted(found)

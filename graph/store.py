@@ -1,0 +1,75 @@
+"""Save and load the graph as plain JSON (loading never runs code), written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+
+FORMAT = "policykg-graph"
+VERSION = 1
+
+
+class GraphMissing(Exception):
+    """No usable graph on disk; the message tells the user how to build one."""
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def to_json(graph: nx.MultiDiGraph) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "graph": dict(graph.graph),
+        # Reserved names keep endpoints apart from attributes such as a unit's own "id".
+        "nodes": [{**attrs, "_node": n} for n, attrs in graph.nodes(data=True)],
+        "edges": [{**attrs, "_from": u, "_to": v, "_key": k} for u, v, k, attrs in graph.edges(keys=True, data=True)],
+    }
+
+
+def from_json(data: dict) -> nx.MultiDiGraph:
+    if data.get("format") != FORMAT or data.get("version") != VERSION:
+        raise GraphMissing("图谱文件格式不符，请重新构建 (graph file has an unknown format; run `policykg build`)")
+    graph = nx.MultiDiGraph(**data.get("graph", {}))
+    for node in data["nodes"]:
+        attrs = dict(node)
+        graph.add_node(attrs.pop("_node"), **attrs)
+    for edge in data["edges"]:
+        attrs = dict(edge)
+        graph.add_edge(attrs.pop("_from"), attrs.pop("_to"), key=attrs.pop("_key"), **attrs)
+    return graph
+
+
+def save_graph(graph: nx.MultiDiGraph, path: Path) -> int:
+    data = json.dumps(to_json(graph), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    atomic_write(path, data)
+    return len(data)
+
+
+def load_graph(path: Path) -> nx.MultiDiGraph:
+    if not path.exists():
+        raise GraphMissing(f"尚未构建图谱 (no graph at {path}; run `policykg build` first)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GraphMissing(
+            f"图谱文件已损坏，请重新构建 (graph file is unreadable: {exc}; run `policykg build`)"
+        ) from None
+    return from_json(data)

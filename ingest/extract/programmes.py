@@ -1,0 +1,104 @@
+"""Programmes, brands, campaigns, platforms and awards.
+
+Three sources: quoted names that a suffix or the surrounding words mark as a programme (a slogan
+such as “四个意识” is neither), unquoted names ending in a programme suffix that carry a proper
+prefix or stand in a list beside a known programme, and every name of the programme lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lexicon import Lexicon
+from ..model import Mention
+from .scan import BoundaryScanner, excluded, find_all, quoted, strip_quotes
+
+
+def _endswith(name: str, suffixes: list[str]) -> bool:
+    return any(name.endswith(s) for s in suffixes)
+
+
+def _strip_tail(name: str, rules: dict) -> str:
+    for tail in rules["tails_to_strip"]:
+        rest = name[: -len(tail)]
+        if name.endswith(tail) and _endswith(rest, rules["suffixes"]):
+            return rest
+    return name
+
+
+def _strip_qualifier(name: str, rules: dict) -> tuple[str, int]:
+    for q in rules["qualifiers_to_strip"]:
+        if name.startswith(q):
+            return name[len(q) :], len(q)
+    return name, 0
+
+
+def _quoted(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
+    rules = lexicon.rules["programme"]
+    org_suffixes = lexicon.words("organisation", "suffixes")
+    org_prefixes = lexicon.words("organisation", "prefixes")
+    before, after = lexicon.words("programme", "context_before"), lexicon.words("programme", "context_after")
+    out = []
+    for start, end in quoted(text, lexicon):
+        name = text[start:end].strip()
+        if name in known:
+            out.append(Mention("Programme", name, start, end, ""))
+            continue
+        if excluded(name, rules["exclude"]):
+            continue
+        stripped = _strip_tail(name, rules)
+        if _endswith(stripped, rules["suffixes"]):
+            out.append(Mention("Programme", stripped, start, start + len(stripped), ""))
+        elif _endswith(name, org_suffixes) and any(name.startswith(p) for p in org_prefixes):
+            out.append(Mention("Organisation", name, start, end, ""))
+        elif any(text.startswith(w, start - 1 - len(w)) for w in before) or any(
+            text.startswith(w, end + 1) for w in after
+        ):
+            out.append(Mention("Programme", name, start, end, ""))
+    return out
+
+
+def _unquoted(text: str, lexicon: Lexicon, known: set[str], proper: list[str]) -> list[Mention]:
+    rules = lexicon.rules["programme"]
+    scanner = BoundaryScanner(lexicon)
+    suffix = re.compile(f"(?:{lexicon.alternation('programme', 'unquoted_suffixes')})(?![项励金惩赏院师化])")
+    out = []
+    for m in suffix.finditer(text):
+        left = scanner.left_edge(text, m.end())
+        if left is None:
+            continue
+        raw = text[left : m.end()]
+        name, skipped = _strip_qualifier(strip_quotes(raw), rules)
+        if len(name) < rules["unquoted_min_chars"] or excluded(name, rules["exclude"]):
+            continue
+        if text.endswith("等", 0, left):  # "…等引才育才工程": a category, not a name
+            continue
+        listed = _listed_beside(text, left, m.end(), known)
+        if name in known or listed or any(name.startswith(p) for p in proper):
+            out.append(Mention("Programme", name, left + skipped, m.end(), ""))
+    return out
+
+
+def _listed_beside(text: str, start: int, end: int, known: set[str]) -> bool:
+    """True when the span sits in a 、-list next to a known programme."""
+    items = []
+    if text.endswith("、", 0, start):
+        items.append(re.split("[、，。；：等]", text[max(0, start - 30) : start - 1])[-1])
+    if text.startswith("、", end):
+        items.append(re.split("[、，。；：等]", text[end + 1 : end + 30])[0])
+    return any(strip_quotes(item) in known for item in items)
+
+
+def extract_programmes(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
+    """Programme (and quoted organisation) mentions; ``known`` holds names found anywhere so far."""
+    proper = (
+        lexicon.words("programme", "proper_prefixes")
+        + lexicon.words("organisation", "prefixes")
+        + list(lexicon.places.names())
+    )
+    mentions = _quoted(text, lexicon, known)
+    names = known | {m.surface for m in mentions if m.type == "Programme"}
+    mentions += _unquoted(text, lexicon, names, proper)
+    names |= {m.surface for m in mentions if m.type == "Programme"}
+    mentions += [Mention("Programme", n, s, e, "") for s, e, n in find_all(text, names)]
+    return mentions

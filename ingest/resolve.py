@@ -1,0 +1,152 @@
+"""Merge mentions into entities: one canonical name per thing, every other form an alias."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .extract.scan import strip_quotes
+from .lexicon import AliasTable, Lexicon
+from .model import Document
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Resolution:
+    entities: dict[str, Entity]
+    by_surface: dict[tuple[str, str], str]  # (type, surface) -> entity id
+
+    def entity_for(self, type_: str, surface: str) -> Entity | None:
+        key = self.by_surface.get((type_, surface))
+        return self.entities[key] if key else None
+
+
+class _Groups:
+    """Union-find over names."""
+
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, name: str) -> str:
+        self.parent.setdefault(name, name)
+        while self.parent[name] != name:
+            self.parent[name] = self.parent[self.parent[name]]
+            name = self.parent[name]
+        return name
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name in list(self.parent):
+            out.setdefault(self.find(name), []).append(name)
+        return out
+
+
+def _table_groups(groups: _Groups, used: set[str], table: AliasTable) -> None:
+    for canonical, aliases in table.groups.items():
+        for alias in aliases:
+            if alias in used or canonical in used:
+                groups.union(alias, canonical)
+
+
+def _strip_prefix(name: str, prefixes: list[str]) -> str | None:
+    for prefix in prefixes:
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            return name[len(prefix) :]
+    return None
+
+
+def _departments(names: set[str], lexicon: Lexicon) -> dict[str, str]:
+    """Canonical = the fullest form a document uses (院士专家服务中心 -> 省院士专家服务中心)."""
+    groups = _Groups()
+    for name in names:
+        groups.find(name)
+    _table_groups(groups, names, lexicon.departments)
+    prefixes = lexicon.words("department", "jurisdiction_prefixes")
+    for name in names:
+        short = _strip_prefix(name, prefixes)
+        if short in names:
+            groups.union(short, name)
+    out = {}
+    for members in groups.members().values():
+        used = [m for m in members if m in names] or members
+        canonical = max(used, key=lambda m: (len(m), m))
+        out.update({m: canonical for m in members})
+    return out
+
+
+def _programmes(names: set[str], lexicon: Lexicon) -> dict[str, str]:
+    """Lexicon aliases, facility forms (海智工作站 -> 海智计划), short forms (三长 -> 三长制)."""
+    rules = lexicon.rules["programme"]
+    table = lexicon.programmes.names()
+    canon = {n: table.get(n, table.get(strip_quotes(n), n)) for n in names}
+    canon = {n: table.get(re.sub("[（(].*[）)]$", "", c), c) for n, c in canon.items()}
+    targets = set(canon.values())
+    stems = {}
+    for target in targets:
+        for suffix in rules["stem_suffixes"]:
+            if target.endswith(suffix) and len(target) > len(suffix) + 1:
+                stems.setdefault(target[: -len(suffix)], target)
+    prefixes = lexicon.words("department", "jurisdiction_prefixes") + ["国家级"]
+    facilities = sorted(rules["facility_suffixes"], key=len, reverse=True)
+    for name, target in canon.items():
+        resolved = target
+        for suffix in facilities:
+            rest = target[: -len(suffix)]
+            if target.endswith(suffix) and (rest in targets or rest in stems):
+                resolved = rest if rest in targets else stems[rest]
+                break
+        if resolved == target and target in stems:  # “三长” written for 三长制
+            resolved = stems[target]
+        bare = _strip_prefix(resolved, prefixes)
+        canon[name] = bare if bare in targets else resolved  # 省院士工作站 -> 院士工作站
+    return canon
+
+
+def _from_table(names: set[str], table: AliasTable) -> dict[str, str]:
+    index = table.names()
+    return {n: index.get(n, n) for n in names}
+
+
+def resolve(docs: list[Document], lexicon: Lexicon) -> Resolution:
+    names: dict[str, set[str]] = {}
+    for doc in docs:
+        for m in doc.mentions:
+            if m.type != "Figure":
+                names.setdefault(m.type, set()).add(m.surface)
+    canonical = {
+        "Department": _departments(names.get("Department", set()), lexicon),
+        "Programme": _programmes(names.get("Programme", set()), lexicon),
+        "Organisation": _from_table(names.get("Organisation", set()), lexicon.organisations),
+        "Place": _from_table(names.get("Place", set()), lexicon.places),
+        "Policy": {n: n for n in names.get("Policy", set())},
+    }
+    entities: dict[str, Entity] = {}
+    by_surface: dict[tuple[str, str], str] = {}
+    for type_, mapping in canonical.items():
+        for surface, name in mapping.items():
+            key = f"{type_.lower()}:{name}"
+            entity = entities.setdefault(key, Entity(key, type_, name))
+            if surface != name:
+                entity.aliases.add(surface)
+            by_surface[(type_, surface)] = key
+    for doc in docs:
+        for short, full in doc.aliases.items():
+            entity = entities.get(f"policy:{full}")
+            if entity:
+                entity.aliases.add(short)
+        for m in doc.mentions:
+            if m.type == "Policy" and m.attrs.get("issuer"):
+                issuer = canonical["Organisation"].get(m.attrs["issuer"], m.attrs["issuer"])
+                entities[by_surface[("Policy", m.surface)]].attrs.setdefault("issuer", issuer)
+    return Resolution(entities, by_surface)

@@ -1,0 +1,93 @@
+from ingest.lexicon import load_lexicon
+from ingest.resolve import resolve
+
+
+def _names(doc, unit_id, type_):
+    res = resolve([doc], load_lexicon())
+    return {res.entity_for(type_, m.surface).name for m in doc.mentions if m.unit == unit_id and m.type == type_}
+
+
+def test_named_programmes_on_the_right_tasks(plan_doc):
+    expected = {
+        "4.1.4": {"党建强会计划"},
+        "4.1.6": {"最美科技工作者"},
+        "4.1.8": {"最美科技工作者"},
+        "4.1.3": {"科协讲堂", "赣鄱科普大讲堂", "乡村振兴科技云课堂"},
+        "4.1.7": {"智惠行动", "三长制", "科普大篷车", "流动科技馆"},
+        "4.2.4": {"三长制"},
+        "4.3.1": {"科创中国", "揭榜挂帅"},
+        "4.3.2": {"科技小院"},
+        "4.5.3": {"科普江西"},
+        "4.7.1": {"海智计划", "远航工程", "金蓝领提升行动"},
+        "4.8.1": {"数字科协", "网上科技工作者之家"},
+        "4.8.2": {"海智计划", "院士工作站", "学会服务站", "全国创新争先奖", "中国青年科技奖"},
+        "4.5.2": {"江西省大学生科普动漫创作大赛", "江西省科普微视频大赛"},
+    }
+    for task, names in expected.items():
+        assert names <= _names(plan_doc, task, "Programme"), task
+
+
+def test_variants_and_short_forms_merge_distinct_things_do_not(plan_doc):
+    res = resolve([plan_doc], load_lexicon())
+    assert res.entity_for("Programme", "智慧行动").name == "智惠行动"
+    assert res.entity_for("Programme", "三长").name == "三长制"
+    assert res.entity_for("Programme", "海智工作站").name == "海智计划"
+    assert res.entity_for("Programme", "海智计划工作站").name == "海智计划"
+    names = {e.name for e in res.entities.values()}
+    assert "十三五" not in names and "十四五" not in names
+
+
+def test_slogans_are_not_programmes(plan_doc):
+    programmes = {m.surface for m in plan_doc.mentions if m.type == "Programme"}
+    for slogan in ["四个意识", "四个自信", "两个维护", "三性", "四服务", "最后一公里", "一把手", "四个面向", "双减"]:
+        assert slogan not in programmes
+
+
+def test_department_aliases_resolve_to_fullest_form(plan_doc):
+    res = resolve([plan_doc], load_lexicon())
+    assert res.entity_for("Department", "院士专家服务中心").name == "省院士专家服务中心"
+    assert res.entity_for("Department", "组人部").name == "组人部"
+
+
+def test_organisations_places_figures(plan_doc):
+    orgs = {m.surface for m in plan_doc.mentions if m.type == "Organisation"}
+    for org in [
+        "中国科协",
+        "省委省政府",
+        "省科技厅",
+        "省文旅厅",
+        "省农业农村厅",
+        "省工信厅",
+        "省政协",
+        "省委人才办",
+        "江西省乡村振兴科技联盟",
+        "国际技术交易联盟",
+    ]:
+        assert org in orgs, org
+    places = {m.surface for m in plan_doc.mentions if m.type == "Place"}
+    assert {"赣州市", "南昌市国家高新区", "德安县"} <= places
+    figures = {m.surface: m.attrs for m in plan_doc.mentions if m.type == "Figure"}
+    assert figures["9.62%"]["measure"] == "推动我省公民具备科学素质比例" and figures["9.62%"]["year"] == 2020
+    assert figures["8.66亿元"]["unit"] == "亿元" and "省政府" in figures["8.66亿元"]["measure"]
+    assert figures["101330人"]["value"] == 101330 and "科技志愿者" in figures["101330人"]["measure"]
+
+
+def test_policies_issuers_and_relations(plan_doc):
+    res = resolve([plan_doc], load_lexicon())
+    parent = res.entities["policy:“十四五”时期推进科协系统深化改革重点任务工作方案"]
+    assert parent.attrs["issuer"] == "中国科协"
+    rels = {(r.type, r.source_unit, r.policy_surface) for r in plan_doc.relations}
+    assert ("based_on", None, parent.name) in rels
+    assert ("implements", "4.5.1", "江西省全民科学素质行动规划纲要实施方案（2021—2025年）") in rels
+    assert ("based_on", "4.5.1", "中华人民共和国科学技术普及法") in rels
+    assert ("amends", "4.5.1", "江西省科学技术普及条例") in rels
+    # the plan's own title and its short name 《方案》 are not a parent policy
+    assert not any(r.policy_surface == plan_doc.title for r in plan_doc.relations)
+
+
+def test_mention_spans_slice_back_to_the_original(plan_doc):
+    for m in plan_doc.mentions:
+        span = plan_doc.source_span(m.start, m.end)
+        original = plan_doc.original[span.start : span.end]
+        if m.type in ("Department", "Organisation", "Place"):
+            assert original.replace("\n", "") == m.surface, m

@@ -1,0 +1,1 @@
+"""Interfaces: command line (and, later, HTTP)."""
