@@ -20,7 +20,7 @@ def fold(text: str) -> str:
 
 @dataclass
 class Match:
-    nodes: list[str] = field(default_factory=list)  # one: resolved; several: ambiguous
+    nodes: list[str] = field(default_factory=list)  # one: resolved; several: ambiguous, shortest name first
     suggestions: list[str] = field(default_factory=list)  # close names when nothing matched
 
 
@@ -42,22 +42,12 @@ class EntityIndex:
             return Match()
         if key in self.names:
             return Match(sorted(self.names[key]))
-        # Partial names: the query inside a name (科协党校 -> 江西省科协党校) or a name inside the query.
+        # A partial name (科协党校 -> 江西省科协党校); several holders make the name ambiguous.
         inside = {n for name, nodes in self.names.items() if key in name for n in nodes}
         if len(key) >= 2 and inside:
-            return Match(self._best(inside, key))
+            return Match(sorted(inside, key=lambda n: (len(self.display(n)), n)))
         near = difflib.get_close_matches(key, list(self.names), n=5, cutoff=0.5)
         return Match([], sorted({self.display(n) for name in near for n in self.names[name]}))
-
-    def _best(self, nodes: set[str], key: str) -> list[str]:
-        """Prefer the shortest names holding the query; ties stay ambiguous."""
-
-        def size(node: str) -> int:
-            attrs = self.graph.nodes[node]
-            return min(len(fold(n)) for n in [attrs["name"], *attrs.get("aliases", [])] if key in fold(n))
-
-        best = min(size(n) for n in nodes)
-        return sorted(n for n in nodes if size(n) == best)
 
     def find_in(self, text: str) -> list[tuple[int, int, str]]:
         """Entity names occurring in ``text`` (folded), longest first, without overlaps."""

@@ -1,0 +1,1 @@
+"""Search: hybrid retrieval over search units, and question answering over the graph."""

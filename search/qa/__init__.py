@@ -1,0 +1,1 @@
+"""Questions in natural Chinese answered from the graph, with evidence (``policykg ask``)."""
