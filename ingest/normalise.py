@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import Lexicon
 
@@ -35,6 +36,8 @@ class Mapped:
 
     def sub(self, pattern: re.Pattern, repl: str = "") -> Mapped:
         """Replace matches; inserted characters map to the start of what they replace."""
+        if not pattern.search(self.text):
+            return self
         out, pos, last = [], [], 0
         for m in pattern.finditer(self.text):
             out.append(self.text[last : m.start()])
@@ -77,6 +80,11 @@ class Normalised:
     paragraphs: list[Paragraph]
 
 
+@lru_cache(maxsize=4)
+def _stray_patterns(words: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(f"(?<=[{CJK}]) *\\b{re.escape(w)}\\b *(?=[{CJK}])"), r) for w, r in words]
+
+
 def _clean_line(raw: str, start: int, lexicon: Lexicon) -> Line:
     line = Mapped(raw, list(range(start, start + len(raw))))
     line = line.sub(_ZERO_WIDTH).sub(_WIDE_SPACE, " ")
@@ -88,8 +96,7 @@ def _clean_line(raw: str, start: int, lexicon: Lexicon) -> Line:
     if heading:
         line = line.sub(_HEADING)
     line = line.sub(_ESCAPE).sub(_EMPHASIS)
-    for word, replacement in lexicon.stray_words.items():
-        pattern = re.compile(f"(?<=[{CJK}]) *\\b{re.escape(word)}\\b *(?=[{CJK}])")
+    for pattern, replacement in _stray_patterns(tuple(lexicon.stray_words.items())):
         line = line.sub(pattern, replacement)
     line = line.sub(_SPACE_NEAR_CJK).sub(_MULTI_SPACE, " ").strip()
     return Line(line, level, False, not line.text)

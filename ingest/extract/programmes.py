@@ -37,10 +37,16 @@ def _quoted(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
     rules = lexicon.rules["programme"]
     org_suffixes = lexicon.words("organisation", "suffixes")
     org_prefixes = lexicon.words("organisation", "prefixes")
+    unquoted = lexicon.words("programme", "unquoted_suffixes")
     before, after = lexicon.words("programme", "context_before"), lexicon.words("programme", "context_after")
     out = []
     for start, end in quoted(text, lexicon):
         name = text[start:end].strip()
+        follow = next((s for s in unquoted if text.startswith(s, end + 1)), None)
+        if follow and not _endswith(name, rules["suffixes"]) and not excluded(name, rules["exclude"]):
+            # “三北”工程 is the 三北工程
+            out.append(Mention("Programme", name + follow, start, end + 1 + len(follow), ""))
+            continue
         if name in known:
             out.append(Mention("Programme", name, start, end, ""))
             continue

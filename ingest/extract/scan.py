@@ -39,7 +39,9 @@ class BoundaryScanner:
     are two names."""
 
     def __init__(self, lexicon: Lexicon, max_chars: int = 30):
-        self.words = lexicon.words("boundaries")
+        self.by_length: dict[int, set[str]] = {}
+        for word in lexicon.words("boundaries"):
+            self.by_length.setdefault(len(word), set()).add(word)
         self.max_chars = max_chars
         self.name_chars = re.compile('[\u4e00-\u9fff“”"A-Za-z0-9+·]')
 
@@ -48,7 +50,7 @@ class BoundaryScanner:
         i = end
         lowest = max(floor, end - self.max_chars)
         while i > lowest and self.name_chars.match(text[i - 1]) and not text.startswith("”“", i - 1):
-            if any(text.startswith(w, i - len(w)) for w in self.words if i - len(w) >= lowest):
+            if any(text[i - n : i] in words for n, words in self.by_length.items() if i - n >= lowest):
                 break
             i -= 1
         if i == lowest > floor and self.name_chars.match(text[i - 1]):

@@ -91,3 +91,21 @@ def test_mention_spans_slice_back_to_the_original(plan_doc):
         original = plan_doc.original[span.start : span.end]
         if m.type in ("Department", "Organisation", "Place"):
             assert original.replace("\n", "") == m.surface, m
+
+
+def test_programmes_link_across_documents():
+    from ingest.pipeline import ingest
+    from tests.conftest import PLAN, shared
+
+    docs = ingest([PLAN, shared("rural")])
+    res = resolve(docs, load_lexicon())
+    by_doc = {}
+    for doc in docs:
+        for m in doc.mentions:
+            if m.type == "Programme":
+                by_doc.setdefault(res.entity_for("Programme", m.surface).name, set()).add(doc.id)
+    assert {"jiangxi-cast-reform-2021-2025", "rural-revitalization-plan-2024-2027"} <= by_doc["科技小院"]
+    # “三北”工程 in one document and “三北” in another are one programme
+    assert len(by_doc["三北工程"]) == 2
+    central = next(d for d in docs if d.id == "central-no1-document-2026")
+    assert central.date == "2026-01-03" and central.issuer.startswith("中共中央")
