@@ -27,8 +27,15 @@ def find_task(graph: nx.MultiDiGraph, text: str) -> str | None:
         return None
     scored = [(difflib.SequenceMatcher(None, text, a["title"]).ratio(), node) for node, a in tasks]
     scored += [(1.0, node) for node, a in tasks if a["title"] in text or text in a["title"]]
+    # Or the words of the question found in a task's text (修改完善科学技术普及条例 -> 4.5.1).
+    wanted = _bigrams(text)
+    scored += [(len(wanted & _bigrams(a["text"])) / len(wanted), node) for node, a in tasks]
     best = max(scored, default=(0, None))
     return best[1] if best[0] >= 0.6 else None
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _documents(graph: nx.MultiDiGraph, text: str) -> list[str]:

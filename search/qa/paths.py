@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 
+from graph.paths import MAX_PATHS, shortest_paths
+
 from .evidence import VERBS, dedupe, edge_evidence, entity_obj, name
 from .model import Answer, Evidence, Parsed
-
-MAX_PATHS = 3
-# Structure (part_of) and figures would connect everything to everything; leave them out.
-SKIP_NODES = ("Document", "Part", "Section", "Item", "Figure")
-
-
-def _view(graph: nx.MultiDiGraph) -> nx.Graph:
-    keep = [n for n, a in graph.nodes(data=True) if a.get("type") not in SKIP_NODES]
-    view = nx.Graph()
-    view.add_nodes_from(keep)
-    for u, v, d in graph.edges(data=True):
-        if d["type"] != "part_of" and u in view and v in view:
-            view.add_edge(u, v)
-    return view
 
 
 def _hop(graph: nx.MultiDiGraph, u: str, v: str) -> tuple[dict, Evidence | None]:
@@ -46,15 +34,7 @@ def _describe(graph: nx.MultiDiGraph, node: str) -> str:
 def relation(graph: nx.MultiDiGraph, parsed: Parsed) -> Answer:
     a, b = parsed.slots["a"].nodes[0], parsed.slots["b"].nodes[0]
     pair = f"{name(graph, a)}与{name(graph, b)}"
-    view = _view(graph)
-    try:
-        paths = []
-        for path in nx.all_shortest_paths(view, a, b):
-            paths.append(path)
-            if len(paths) == MAX_PATHS:
-                break
-    except nx.NetworkXNoPath:
-        paths = []
+    paths = shortest_paths(graph, a, b, MAX_PATHS)
     if not paths:
         return Answer(
             parsed.question,
@@ -63,6 +43,20 @@ def relation(graph: nx.MultiDiGraph, parsed: Parsed) -> Answer:
             status="not_found",
             entities=[entity_obj(graph, a), entity_obj(graph, b)],
         )
+    steps, evidence, text = explain(graph, paths)
+    return Answer(
+        parsed.question,
+        "relation",
+        text,
+        paths=steps,
+        evidence=evidence,
+        entities=[entity_obj(graph, a), entity_obj(graph, b)],
+    )
+
+
+def explain(graph: nx.MultiDiGraph, paths: list[list[str]]) -> tuple[list[list[dict]], list[Evidence], str]:
+    """The hops of each path, the sentences they rest on, and one Chinese sentence describing them."""
+    a, b = paths[0][0], paths[0][-1]
     steps, evidence, sentences = [], [], []
     for path in paths:
         hops = [_hop(graph, u, v) for u, v in zip(path, path[1:], strict=False)]
@@ -71,12 +65,5 @@ def relation(graph: nx.MultiDiGraph, parsed: Parsed) -> Answer:
         sentences.append("，".join(f"{h['from']}{h['verb']}{h['to']}" for h, _ in hops))
     middle = [_describe(graph, n) for n in paths[0][1:-1]]
     via = f"通过{'、'.join(middle)}相连" if middle else "直接相连"
-    text = f"{pair}{via}（{len(paths)} 条最短路径）：" + "；".join(sentences) + "。"
-    return Answer(
-        parsed.question,
-        "relation",
-        text,
-        paths=steps,
-        evidence=dedupe(evidence),
-        entities=[entity_obj(graph, a), entity_obj(graph, b)],
-    )
+    text = f"{name(graph, a)}与{name(graph, b)}{via}（{len(paths)} 条最短路径）：" + "；".join(sentences) + "。"
+    return steps, dedupe(evidence), text

@@ -72,28 +72,45 @@ def resolve_slot(index: EntityIndex, text: str, fillers: list[str]) -> Slot:
     return slot
 
 
+def _match(folded: str, intent: dict, pattern: re.Pattern, indexes: dict, vocab: dict) -> Parsed | None:
+    m = pattern.search(folded)
+    if not m:
+        return None
+    parsed = Parsed("", folded, intent["intent"])
+    for name, value in m.groupdict().items():
+        value = _clean_slot(value or "")
+        if name == "task":
+            parsed.slots[name] = Slot(value)
+        elif value:
+            parsed.slots[name] = resolve_slot(indexes[SLOT_TYPES[name]], value, vocab["filler_words"])
+    return parsed
+
+
 def parse(question: str, indexes: dict[tuple[str, ...], EntityIndex], vocab: dict | None = None) -> Parsed:
+    """The first reading whose entity slots all resolve; failing that, the first reading at all
+    (so an unknown name is reported with suggestions rather than guessed)."""
     vocab = vocab or vocabulary()
     folded = normalise_question(question, vocab)
-    parsed = Parsed(question, folded, "search")
+    first = None
+    chosen = None
     for intent in vocab["intents"]:
         for pattern in intent["compiled"]:
-            m = pattern.search(folded)
-            if m:
-                parsed.intent = intent["intent"]
-                for name, value in m.groupdict().items():
-                    value = _clean_slot(value or "")
-                    if name == "task":
-                        parsed.slots[name] = Slot(value)
-                    elif value:
-                        parsed.slots[name] = resolve_slot(indexes[SLOT_TYPES[name]], value, vocab["filler_words"])
+            parsed = _match(folded, intent, pattern, indexes, vocab)
+            if parsed is None:
+                continue
+            first = first or parsed
+            if all(slot.nodes for key, slot in parsed.slots.items() if key != "task"):
+                chosen = parsed
                 break
-        if parsed.intent != "search":
+        if chosen:
             break
-    if parsed.intent == "search":
+    chosen = chosen or first
+    if chosen is None:
+        chosen = Parsed(question, folded, "search")
         whole = indexes[SLOT_TYPES["ent"]].lookup(folded)
         if len(whole.nodes) == 1 and fold(folded) in indexes[SLOT_TYPES["ent"]].names:
-            parsed.intent, parsed.slots["ent"] = "what_is", Slot(folded, whole.nodes)
-    parsed.count = any(w in folded for w in vocab["count_words"])
-    parsed.lead_only = any(w in folded for w in vocab["lead_words"])
-    return parsed
+            chosen.intent, chosen.slots["ent"] = "what_is", Slot(folded, whole.nodes)
+    chosen.question = question
+    chosen.count = any(w in folded for w in vocab["count_words"])
+    chosen.lead_only = any(w in folded for w in vocab["lead_words"])
+    return chosen

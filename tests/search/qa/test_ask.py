@@ -116,3 +116,33 @@ def test_empty_and_over_long_questions(asker):
         asker.ask("  ？ ")
     with pytest.raises(QuestionError, match="too long"):
         asker.ask("海" * 501)
+
+
+@pytest.mark.parametrize(
+    "question, intent, expected",
+    [
+        ("普及部一共有几项任务？", "department_tasks", {"count": 6}),
+        ("组人部牵头的任务有哪些", "department_tasks", {"tasks": 8}),
+        ("哪些工作由办公室负责？", "department_tasks", {"ids": ["4.1.1", "4.8.1"]}),
+        ("负责远航工程的是哪个部门", "entity_departments", {"departments": ["国际部"]}),
+        ("科技小院这项工作归哪个部门管", "entity_departments", {"departments": ["省院士专家服务中心"]}),
+        ("“智慧行动”是哪个部门负责的", "entity_departments", {"departments": ["普及部", "省科技馆"]}),
+        ("学会部与国际部有哪些共同任务", "shared_tasks", {"ids": ["4.8.2"]}),
+        ("多部门协同的任务有哪些", "multi_department_tasks", {"tasks": 6}),
+        ("方案是根据哪些文件制定的", "policy_basis", {}),
+        ("修改完善科学技术普及条例这项任务依据什么", "policy_basis", {"ids": ["4.5.1"]}),
+        ("科技小院是干什么的", "what_is", {"ids": ["4.3.2"]}),
+        ("科技志愿者注册了多少人", "figure", {}),
+    ],
+)
+def test_paraphrased_questions(asker, question, intent, expected):
+    got = ask(asker, question)
+    assert got["intent"] == intent and got["status"] == "ok" and got["evidence"], got["answer"]
+    if "count" in expected:
+        assert got["count"] == expected["count"]
+    if "tasks" in expected:
+        assert len(got["tasks"]) == expected["tasks"]
+    if "ids" in expected:
+        assert [t["id"] for t in got["tasks"]] == expected["ids"]
+    if "departments" in expected:
+        assert got["departments"] == expected["departments"]
