@@ -18,6 +18,20 @@ def _endswith(name: str, suffixes: list[str]) -> bool:
     return any(name.endswith(s) for s in suffixes)
 
 
+def _suffix_len(name: str, suffixes: list[str]) -> int:
+    return max((len(s) for s in suffixes if name.endswith(s)), default=0)
+
+
+def _by_suffix(name: str, lexicon: Lexicon) -> str | None:
+    """Programme or Organisation by the longer matching suffix (全国人民代表大会 is a body, not an event);
+    a suffix alone with one character before it (管制, 研制) names nothing."""
+    programme = _suffix_len(name, lexicon.rules["programme"]["suffixes"])
+    organisation = _suffix_len(name, lexicon.rules["organisation"]["suffixes"])
+    if organisation > programme:
+        return "Organisation"
+    return "Programme" if programme and len(name) - programme >= 2 else None
+
+
 def _strip_tail(name: str, rules: dict) -> str:
     for tail in rules["tails_to_strip"]:
         rest = name[: -len(tail)]
@@ -33,9 +47,15 @@ def _strip_qualifier(name: str, rules: dict) -> tuple[str, int]:
     return name, 0
 
 
+def _in_context(text: str, start: int, end: int, before: list[str], after: list[str]) -> bool:
+    """A quoted name right after 实施/打造… or right before 品牌/平台… is a programme."""
+    return any(text.startswith(w, start - 1 - len(w)) for w in before) or any(
+        text.startswith(w, end + 1) for w in after
+    )
+
+
 def _quoted(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
     rules = lexicon.rules["programme"]
-    org_suffixes = lexicon.words("organisation", "suffixes")
     org_prefixes = lexicon.words("organisation", "prefixes")
     unquoted = lexicon.words("programme", "unquoted_suffixes")
     before, after = lexicon.words("programme", "context_before"), lexicon.words("programme", "context_after")
@@ -50,16 +70,16 @@ def _quoted(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
         if name in known:
             out.append(Mention("Programme", name, start, end, ""))
             continue
-        if excluded(name, rules["exclude"]):
+        if excluded(name, rules["exclude"]) or re.search(f"[{rules['body_stop_chars']}]", name):
             continue
         stripped = _strip_tail(name, rules)
-        if _endswith(stripped, rules["suffixes"]):
+        kind = _by_suffix(stripped, lexicon)
+        if kind == "Programme":
             out.append(Mention("Programme", stripped, start, start + len(stripped), ""))
-        elif _endswith(name, org_suffixes) and any(name.startswith(p) for p in org_prefixes):
-            out.append(Mention("Organisation", name, start, end, ""))
-        elif any(text.startswith(w, start - 1 - len(w)) for w in before) or any(
-            text.startswith(w, end + 1) for w in after
-        ):
+        elif kind == "Organisation":
+            if any(name.startswith(p) for p in org_prefixes):
+                out.append(Mention("Organisation", name, start, end, ""))
+        elif _suffix_len(name, rules["suffixes"]) == 0 and _in_context(text, start, end, before, after):
             out.append(Mention("Programme", name, start, end, ""))
     return out
 
@@ -76,6 +96,8 @@ def _unquoted(text: str, lexicon: Lexicon, known: set[str], proper: list[str]) -
         raw = text[left : m.end()]
         name, skipped = _strip_qualifier(strip_quotes(raw), rules)
         if len(name) < rules["unquoted_min_chars"] or excluded(name, rules["exclude"]):
+            continue
+        if _by_suffix(name, lexicon) != "Programme" or re.search(f"[{rules['body_stop_chars']}]", name):
             continue
         if text.endswith("等", 0, left):  # "…等引才育才工程": a category, not a name
             continue
