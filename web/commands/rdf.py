@@ -1,0 +1,137 @@
+"""export, sparql: the graph in formats other tools read, and read-only SPARQL from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote
+
+from graph import sparql
+from graph.export import FORMATS, export
+from graph.home import graph_path
+from graph.rdf import BASE_ENV, DEFAULT_BASE, PREFIXES, base_iri, load_cached, to_rdf
+from graph.store import atomic_write, load_graph
+
+NEO4J_IMPORT = (
+    "neo4j-admin database import full --nodes={0}/nodes.csv --relationships={0}/relationships.csv "
+    "--multiline-fields=true neo4j"
+)
+MAX_CELL = 60  # display columns per table cell; longer values are cut with …
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    base = base_iri(args.base)
+    graph = load_graph(graph_path())
+    fmt = FORMATS[args.format]
+    rdf = to_rdf(graph, base) if fmt.rdflib else None
+    files = export(graph, fmt.name, base, rdf)
+    out = Path(args.output)
+    if len(files) > 1:  # neo4j-csv: -o names a directory
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"{out} 不是目录 is not a directory (neo4j-csv writes nodes.csv and relationships.csv)")
+        targets = {out / name: data for name, data in files.items()}
+    else:
+        targets = {out / fmt.filename if out.is_dir() else out: next(iter(files.values()))}
+    for path, data in targets.items():
+        atomic_write(path, data)
+    triples = f"{len(rdf)} triples, " if rdf is not None else ""
+    sizes = ", ".join(f"{path} ({len(data):,} bytes)" for path, data in targets.items())
+    print(f"exported {fmt.name}: {triples}{sizes}")
+    if fmt.name == "neo4j-csv":
+        print("import with: " + NEO4J_IMPORT.format(out))
+    return 0
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int = MAX_CELL) -> str:
+    if _width(text) <= width:
+        return text
+    kept, used = [], _width("…")
+    for ch in text:
+        used += _width(ch)
+        if used > width:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _show(term: dict | None, base: str) -> str:
+    """A result term for reading: prefixed names, node IRIs relative to the base and decoded."""
+    if term is None:
+        return ""
+    value = " ".join(term["value"].split())
+    if term["type"] != "uri":
+        return value if term["type"] == "literal" else f"_:{value}"
+    if value.startswith(base):
+        return f"<{unquote(value[len(base) :])}>"
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(str(ns)):
+            return f"{prefix}:{value[len(str(ns)) :]}"
+    return f"<{value}>"
+
+
+def print_table(results: dict, base: str) -> None:
+    """SPARQL JSON results as aligned columns (Chinese characters count double width, long cells cut)."""
+    if "boolean" in results:
+        print("true" if results["boolean"] else "false")
+        return
+    names = results["head"]["vars"]
+    rows = [[_clip(_show(b.get(n), base)) for n in names] for b in results["results"]["bindings"]]
+    widths = [max(_width(c) for c in column) for column in zip(names, *rows, strict=True)]
+    for line in [names, ["-" * w for w in widths], *rows]:
+        print("  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    base = base_iri(args.base)
+    prepared = sparql.prepare(sys.stdin.read() if args.query == "-" else args.query)
+    table = args.format == "table"
+    if table:
+        media_type = sparql.MEDIA_TYPES[prepared.form][0]  # JSON for rows, Turtle for graphs
+    else:
+        media_type = sparql.FORMAT_NAMES[args.format]
+    _, rdf = load_cached(graph_path(), base)
+    answer = sparql.run(rdf, prepared, media_type, timeout=args.timeout, max_rows=args.max_rows)
+    if table and prepared.form in ("SELECT", "ASK"):
+        print_table(json.loads(answer.body), base)
+    else:
+        sys.stdout.write(answer.body.decode("utf-8").rstrip("\n") + "\n")
+    if answer.truncated:
+        print(f"警告 warning: results cut at {args.max_rows} rows (--max-rows)", file=sys.stderr)
+    return 0
+
+
+def _positive(kind: type):
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive: {text}")
+        return value
+
+    return parse
+
+
+def register(sub) -> None:
+    base_help = f"base IRI for nodes (default: ${BASE_ENV} or {DEFAULT_BASE})"
+    e = sub.add_parser("export", help="export the graph: Turtle, JSON-LD, N-Triples, GraphML, Neo4j CSV")
+    e.add_argument("--format", required=True, choices=list(FORMATS))
+    e.add_argument("-o", "--output", required=True, help="file to write (a directory for neo4j-csv)")
+    e.add_argument("--base", help=base_help)
+    e.set_defaults(func=cmd_export)
+    s = sub.add_parser("sparql", help="run a read-only SPARQL query against the graph")
+    s.add_argument("query", help="the query text, or - to read it from stdin")
+    s.add_argument("--format", default="table", choices=["table", *sparql.FORMAT_NAMES])
+    s.add_argument("--timeout", type=_positive(float), default=sparql.DEFAULT_TIMEOUT, help="seconds (default: 5)")
+    s.add_argument("--max-rows", type=_positive(int), default=sparql.DEFAULT_MAX_ROWS, help="default: 10000")
+    s.add_argument("--base", help=base_help)
+    s.set_defaults(func=cmd_sparql)
