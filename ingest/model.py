@@ -7,6 +7,7 @@ original file, so every node and edge can cite the exact source characters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -72,7 +73,7 @@ class Document:
     encoding: str
     original: str  # decoded file text (without BOM)
     text: str  # repaired text
-    offsets: list[int]  # offsets[i] = position in ``original`` of text[i]; len(text)+1 entries
+    offsets: Sequence[int]  # offsets[i] = position in ``original`` of text[i]; len(text)+1 entries
     title: str = ""
     issuer: str = ""
     number: str = ""

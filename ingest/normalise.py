@@ -7,6 +7,7 @@ span of repaired text can always be sliced back out of the file as received.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,7 +77,7 @@ class Paragraph:
 @dataclass
 class Normalised:
     text: str
-    offsets: list[int]
+    offsets: array  # offsets[i] = original position of text[i]; one extra entry at the end
     paragraphs: list[Paragraph]
 
 
@@ -154,4 +155,5 @@ def normalise(original: str, lexicon: Lexicon) -> Normalised:
         text_parts.append(body.text)
         offsets.extend(body.pos)
     offsets.append(offsets[-1] + 1 if offsets else 0)
-    return Normalised("".join(text_parts), offsets, spans)
+    # A compact int array: a large corpus keeps one offset per character in memory.
+    return Normalised("".join(text_parts), array("q", offsets), spans)

@@ -12,7 +12,7 @@ from ingest.model import IngestError
 from .output import fail
 
 # Each module defines ``register(subparsers)``, setting ``func`` on the parsers it adds.
-COMMAND_MODULES = ["web.commands.graph", "web.commands.ask", "web.commands.rdf"]
+COMMAND_MODULES = ["web.commands.graph", "web.commands.ask", "web.commands.rdf", "web.commands.serve"]
 
 
 def parser() -> argparse.ArgumentParser:
