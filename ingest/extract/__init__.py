@@ -31,8 +31,12 @@ def _owner(doc: Document, pos: int) -> str:
     """Id of the smallest unit holding ``pos`` (a task, a paragraph or a heading)."""
     best, size = "", None
     for unit in doc.units:
-        if unit.start <= pos < unit.end and (size is None or unit.end - unit.start < size):
-            best, size = unit.id, unit.end - unit.start
+        if not unit.start <= pos < unit.end:
+            continue
+        length = unit.end - unit.start
+        # On a tie the paragraph wins: a section whose heading line is also its body text.
+        if size is None or length < size or (length == size and unit.kind == "paragraph"):
+            best, size = unit.id, length
     return best
 
 

@@ -76,9 +76,8 @@ def _quoted(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
         kind = _by_suffix(stripped, lexicon)
         if kind == "Programme":
             out.append(Mention("Programme", stripped, start, start + len(stripped), ""))
-        elif kind == "Organisation":
-            if any(name.startswith(p) for p in org_prefixes):
-                out.append(Mention("Organisation", name, start, end, ""))
+        elif kind == "Organisation" and any(name.startswith(p) for p in org_prefixes):
+            out.append(Mention("Organisation", name, start, end, ""))
         elif _suffix_len(name, rules["suffixes"]) == 0 and _in_context(text, start, end, before, after):
             out.append(Mention("Programme", name, start, end, ""))
     return out
