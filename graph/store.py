@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 
@@ -17,13 +21,14 @@ class GraphMissing(Exception):
     """No usable graph on disk; the message tells the user how to build one."""
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+@contextmanager
+def atomic_open(path: Path) -> Iterator[BinaryIO]:
+    """A file handle on a temporary file beside ``path``, renamed into place only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -31,6 +36,11 @@ def atomic_write(path: Path, data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    with atomic_open(path) as fh:
+        fh.write(data)
 
 
 def to_json(graph: nx.MultiDiGraph) -> dict:
@@ -58,9 +68,14 @@ def from_json(data: dict) -> nx.MultiDiGraph:
 
 
 def save_graph(graph: nx.MultiDiGraph, path: Path) -> int:
-    data = json.dumps(to_json(graph), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    atomic_write(path, data)
-    return len(data)
+    """Stream the JSON out: a large corpus never holds the whole serialised text in memory."""
+    with atomic_open(path) as fh:
+        text = io.TextIOWrapper(fh, encoding="utf-8", write_through=False)
+        json.dump(to_json(graph), text, ensure_ascii=False, separators=(",", ":"))
+        text.flush()
+        size = fh.tell()
+        text.detach()
+    return size
 
 
 def load_graph(path: Path) -> nx.MultiDiGraph:
