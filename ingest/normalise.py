@@ -156,4 +156,4 @@ def normalise(original: str, lexicon: Lexicon) -> Normalised:
         offsets.extend(body.pos)
     offsets.append(offsets[-1] + 1 if offsets else 0)
     # A compact int array: a large corpus keeps one offset per character in memory.
-    return Normalised("".join(text_parts), array("q", offsets), spans)
+    return Normalised("".join(text_parts), array("i", offsets), spans)

@@ -12,7 +12,13 @@ from ingest.model import IngestError
 from .output import fail
 
 # Each module defines ``register(subparsers)``, setting ``func`` on the parsers it adds.
-COMMAND_MODULES = ["web.commands.graph", "web.commands.ask", "web.commands.rdf", "web.commands.serve"]
+COMMAND_MODULES = [
+    "web.commands.graph",
+    "web.commands.ask",
+    "web.commands.rdf",
+    "web.commands.serve",
+    "web.commands.search",
+]
 
 
 def parser() -> argparse.ArgumentParser:

