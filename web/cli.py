@@ -8,6 +8,7 @@ import sys
 
 from graph.store import GraphMissing
 from ingest.model import IngestError
+from search.errors import EncoderMissing
 
 from .output import fail
 
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (IngestError, GraphMissing, ValueError) as exc:
+    except (IngestError, GraphMissing, EncoderMissing, ValueError) as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         return fail("interrupted", 130)

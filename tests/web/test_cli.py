@@ -91,3 +91,11 @@ def test_unstructured_text_is_ingested_as_paragraphs_with_a_warning(tmp_path, ca
     code, out, err = run(capsys, "build", "-q", str(note))
     assert code == 0 and "no recognisable structure" in err and "0 tasks" in out
     assert os.path.exists(tmp_path / "home" / "graph.json")
+
+
+def test_build_with_a_missing_model_fails_cleanly_and_keeps_the_build(built_home, capsys):
+    before = (built_home / "graph.json").read_bytes()
+    code, _, err = run(capsys, "build", "-q", "--model", str(built_home / "no-such-model"))
+    assert code == 1 and "model" in err and len(err.strip().splitlines()) == 1
+    assert (built_home / "graph.json").read_bytes() == before
+    assert not [p for p in os.listdir(built_home) if p.startswith(".")]

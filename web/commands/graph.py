@@ -23,6 +23,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         args.paths or [str(BUNDLED_CORPUS)],
         warn=lambda msg: print(f"警告 warning: {msg}", file=sys.stderr),
         progress=not args.quiet,
+        model=args.model,
     )
     s = summary["stats"]
     entities = ", ".join(f"{k} {v}" for k, v in s["nodes"].items() if k in ENTITY_TYPES)
@@ -30,6 +31,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"built {s['documents']} documents, {s['tasks']} tasks, entities: {entities}; "
         f"{s['edge_count']} edges in {time.perf_counter() - started:.1f} s -> {summary['path']}"
     )
+    if "index" in summary:
+        i = summary["index"]
+        print(f"search index: {i['units']} units, {i['pieces']} pieces, {i['bytes'] / 1e6:.1f} MB -> {i['path']}")
     return 0
 
 
@@ -91,6 +95,7 @@ def register(sub) -> None:
     b = sub.add_parser("build", help="ingest documents and build the graph (default: bundled corpus)")
     b.add_argument("paths", nargs="*", help=".txt/.md files or folders")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--model", help="a local sentence-transformers model folder (default: $POLICYKG_MODEL, m3e-small)")
     b.set_defaults(func=cmd_build)
     t = sub.add_parser("tasks", help="list tasks")
     t.add_argument("--json", action="store_true")
