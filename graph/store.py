@@ -21,6 +21,15 @@ class GraphMissing(Exception):
     """No usable graph on disk; the message tells the user how to build one."""
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_open(path: Path) -> Iterator[BinaryIO]:
     """A file handle on a temporary file beside ``path``, renamed into place only on success."""
@@ -31,6 +40,7 @@ def atomic_open(path: Path) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
