@@ -70,6 +70,10 @@ class Encoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # Batches of sorted lengths give oneDNN a new shape nearly every batch; its default cache of
+        # 1,024 compiled kernels then held several GB on a large corpus. 32 keeps the speed
+        # (benchmarks/search_speed.py) at a fraction of the memory.
+        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "32")
         try:
             import torch
             from sentence_transformers import SentenceTransformer
