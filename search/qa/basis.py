@@ -38,14 +38,17 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _documents(graph: nx.MultiDiGraph, text: str) -> list[str]:
-    docs = [n for n, a in graph.nodes(data=True) if a.get("type") == "Document"]
-    named = [
-        d
-        for d in docs
-        if text and graph.nodes[d]["title"] and (text in graph.nodes[d]["title"] or graph.nodes[d]["title"] in text)
+def _named_documents(graph: nx.MultiDiGraph, text: str) -> list[str]:
+    """Documents whose title holds the text, or that the text holds."""
+    return [
+        n
+        for n, a in graph.nodes(data=True)
+        if a.get("type") == "Document" and text and a["title"] and (text in a["title"] or a["title"] in text)
     ]
-    return named or docs
+
+
+def _documents(graph: nx.MultiDiGraph, text: str) -> list[str]:
+    return _named_documents(graph, text) or [n for n, a in graph.nodes(data=True) if a.get("type") == "Document"]
 
 
 def _cited(graph: nx.MultiDiGraph, source: str, kinds: tuple[str, ...]) -> list[tuple[str, dict]]:
@@ -85,7 +88,7 @@ def policy_basis(graph: nx.MultiDiGraph, parsed: Parsed, document_words: list[st
             evidence = [_doc_evidence(graph, doc, d) for _, d in edges]
             answer = f"{head}没有直接引用上位文件；它所属的文件{_describe(policies) or '也没有写明依据'}。"
         return Answer(parsed.question, parsed.intent, answer, tasks=[t], policies=policies, evidence=dedupe(evidence))
-    if text and text not in document_words and not _documents_named(graph, text):
+    if text and text not in document_words and not _named_documents(graph, text):
         return Answer(parsed.question, parsed.intent, f"没有找到与「{text}」对应的任务或文件。", status="not_found")
     policies, evidence, heads = [], [], []
     for doc in _documents(graph, text):
@@ -102,13 +105,6 @@ def policy_basis(graph: nx.MultiDiGraph, parsed: Parsed, document_words: list[st
         policies=policies,
         evidence=dedupe(evidence),
         status="ok" if heads else "not_found",
-    )
-
-
-def _documents_named(graph: nx.MultiDiGraph, text: str) -> bool:
-    return any(
-        a.get("type") == "Document" and a["title"] and (text in a["title"] or a["title"] in text)
-        for _, a in graph.nodes(data=True)
     )
 
 

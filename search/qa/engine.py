@@ -11,7 +11,7 @@ from graph.lookup import EntityIndex
 from . import answers
 from .basis import policy_basis
 from .figures import figure
-from .model import Answer, Parsed
+from .model import Answer, Evidence, Parsed
 from .paths import relation
 from .understand import SLOT_TYPES, parse, vocabulary
 
@@ -75,9 +75,7 @@ class Asker:
         )
 
 
-def _result_evidence(result: dict):
-    from .model import Evidence
-
+def _result_evidence(result: dict) -> Evidence:
     return Evidence(
         result["doc"],
         result["id"] if result.get("kind") == "task" else None,
