@@ -1,8 +1,8 @@
 """Write ingested documents and resolved entities into a networkx graph.
 
-Node ids: ``doc:DOC``, ``task:DOC/4.3.2`` (also part/section/item/paragraph), and
-``programme:海智计划`` style ids for entities. Every mention and relation edge carries the
-sentence it comes from and its span in the original file.
+Node ids and types come from ``graph.schema``: ``doc:DOC``, ``task:DOC/4.3.2`` (the prefix is the
+unit's kind), ``programme:海智计划`` for entities, ``figure:DOC/OFFSET``. Every mention and relation
+edge carries the sentence it comes from and its span in the original file.
 """
 
 from __future__ import annotations
@@ -14,12 +14,21 @@ import networkx as nx
 from ingest.model import Document, Unit
 from ingest.resolve import Resolution
 
-UNIT_TYPES = {"part": "Part", "section": "Section", "item": "Item", "subitem": "Item", "paragraph": "Paragraph"}
+from .schema import (
+    LEAF_UNIT_TYPES,
+    EdgeType,
+    NodeType,
+    Role,
+    document_node_id,
+    entity_node_id,
+    figure_node_id,
+    unit_node_id,
+    unit_type,
+)
 
 
 def unit_node(doc: str, unit: Unit) -> str:
-    kind = "task" if unit.is_task else unit.kind
-    return f"{kind}:{doc}/{unit.id}"
+    return unit_node_id(doc, unit.kind, unit.id, unit.is_task)
 
 
 def _source(doc: Document, start: int, end: int) -> dict:
@@ -36,17 +45,17 @@ def _sentence(doc: Document, pos: int) -> dict:
 
 def _unit_text(doc: Document, unit: Unit) -> tuple[str, int]:
     """The unit's repaired text and its start: whole for leaves, heading only for containers."""
-    if unit.is_task or unit.kind == "paragraph" or not unit.sentences:
+    if unit_type(unit.kind, unit.is_task) in LEAF_UNIT_TYPES or not unit.sentences:
         return doc.text[unit.start : unit.end], unit.start
     first, last = unit.sentences[0], unit.sentences[-1]
     return doc.text[first.start : last.end], first.start
 
 
 def _add_document(graph: nx.MultiDiGraph, doc: Document) -> None:
-    doc_node = f"doc:{doc.id}"
+    doc_node = document_node_id(doc.id)
     graph.add_node(
         doc_node,
-        type="Document",
+        type=NodeType.DOCUMENT,
         name=doc.title,
         doc=doc.id,
         title=doc.title,
@@ -62,7 +71,7 @@ def _add_document(graph: nx.MultiDiGraph, doc: Document) -> None:
     for order, unit in enumerate(doc.units):
         text, start = _unit_text(doc, unit)
         attrs = {
-            "type": "Task" if unit.is_task else UNIT_TYPES[unit.kind],
+            "type": unit_type(unit.kind, unit.is_task),
             "name": f"{unit.label} {unit.title}".strip(),
             "doc": doc.id,
             "id": unit.id,
@@ -79,7 +88,8 @@ def _add_document(graph: nx.MultiDiGraph, doc: Document) -> None:
         if unit.parent:
             attrs["parent"] = unit.parent
         graph.add_node(nodes[unit.id], **attrs)
-        graph.add_edge(nodes[unit.id], nodes.get(unit.parent, doc_node), key="part_of", type="part_of")
+        parent = nodes.get(unit.parent, doc_node)
+        graph.add_edge(nodes[unit.id], parent, key=EdgeType.PART_OF, type=EdgeType.PART_OF)
 
 
 def _add_mentions(graph: nx.MultiDiGraph, doc: Document, res: Resolution) -> None:
@@ -87,36 +97,36 @@ def _add_mentions(graph: nx.MultiDiGraph, doc: Document, res: Resolution) -> Non
     for m in doc.mentions:
         unit = nodes[m.unit]
         evidence = {"surface": m.surface, "span": _source(doc, m.start, m.end), **_sentence(doc, m.start)}
-        if m.type == "Figure":
-            node = f"figure:{doc.id}/{m.start}"
-            graph.add_node(node, type="Figure", name=m.surface, doc=doc.id, **m.attrs)
-            graph.add_edge(unit, node, key="mentions", type="mentions", **evidence)
+        if m.type == NodeType.FIGURE:
+            node = figure_node_id(doc.id, m.start)
+            graph.add_node(node, type=NodeType.FIGURE, name=m.surface, doc=doc.id, **m.attrs)
+            graph.add_edge(unit, node, key=EdgeType.MENTIONS, type=EdgeType.MENTIONS, **evidence)
             continue
         entity = res.entity_for(m.type, m.surface)
-        if entity is None or (m.type == "Policy" and m.attrs.get("self")):
+        if entity is None or (m.type == NodeType.POLICY and m.attrs.get("self")):
             continue
-        if m.type == "Department":
+        if m.type == NodeType.DEPARTMENT:
             graph.add_edge(
                 entity.id,
                 unit,
-                key="responsible_for",
-                type="responsible_for",
+                key=EdgeType.RESPONSIBLE_FOR,
+                type=EdgeType.RESPONSIBLE_FOR,
                 role=m.attrs["role"],
                 order=m.attrs["order"],
                 **evidence,
             )
         else:
-            key = f"mentions@{m.start}"
-            graph.add_edge(unit, entity.id, key=key, type="mentions", **evidence)
+            key = f"{EdgeType.MENTIONS}@{m.start}"
+            graph.add_edge(unit, entity.id, key=key, type=EdgeType.MENTIONS, **evidence)
     for rel in doc.relations:
-        entity = res.entity_for("Policy", rel.policy_surface)
-        source = nodes[rel.source_unit] if rel.source_unit else f"doc:{doc.id}"
+        entity = res.entity_for(NodeType.POLICY, rel.policy_surface)
+        source = nodes[rel.source_unit] if rel.source_unit else document_node_id(doc.id)
         if entity:
             graph.add_edge(
                 source,
                 entity.id,
                 key=f"{rel.type}@{rel.start}",
-                type=rel.type,
+                type=EdgeType(rel.type),
                 trigger=rel.trigger,
                 sentence=doc.text[rel.start : rel.end],
                 sentence_source=_source(doc, rel.start, rel.end),
@@ -124,14 +134,15 @@ def _add_mentions(graph: nx.MultiDiGraph, doc: Document, res: Resolution) -> Non
 
 
 def _add_entities(graph: nx.MultiDiGraph, res: Resolution, docs: list[Document]) -> None:
-    titles = {d.title: f"doc:{d.id}" for d in docs}
+    titles = {d.title: document_node_id(d.id) for d in docs}
     for entity in res.entities.values():
         graph.add_node(entity.id, type=entity.type, name=entity.name, aliases=sorted(entity.aliases), **entity.attrs)
-        if entity.type == "Policy" and entity.name in titles:
-            graph.add_edge(entity.id, titles[entity.name], key="same_as", type="same_as")
+        if entity.type == NodeType.POLICY and entity.name in titles:
+            graph.add_edge(entity.id, titles[entity.name], key=EdgeType.SAME_AS, type=EdgeType.SAME_AS)
         issuer = entity.attrs.get("issuer")
-        if issuer and f"organisation:{issuer}" in res.entities:
-            graph.add_edge(entity.id, f"organisation:{issuer}", key="issued_by", type="issued_by")
+        issuer_node = entity_node_id(NodeType.ORGANISATION, issuer) if issuer else None
+        if issuer_node in res.entities:
+            graph.add_edge(entity.id, issuer_node, key=EdgeType.ISSUED_BY, type=EdgeType.ISSUED_BY)
 
 
 def build_graph(docs: list[Document], res: Resolution) -> nx.MultiDiGraph:
@@ -143,7 +154,7 @@ def build_graph(docs: list[Document], res: Resolution) -> nx.MultiDiGraph:
         _add_mentions(graph, doc, res)
     # Department nodes record their lead/supporting task counts for quick listing.
     for node, attrs in graph.nodes(data=True):
-        if attrs["type"] == "Department":
-            roles = [d["role"] for _, _, d in graph.out_edges(node, data=True) if d["type"] == "responsible_for"]
-            attrs["lead_count"], attrs["task_count"] = roles.count("lead"), len(roles)
+        if attrs["type"] == NodeType.DEPARTMENT:
+            roles = [d["role"] for _, _, d in graph.out_edges(node, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR]
+            attrs["lead_count"], attrs["task_count"] = roles.count(Role.LEAD), len(roles)
     return graph

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-ENTITY_TYPES = ("Department", "Programme", "Organisation", "Policy", "Place")
+from .schema import ENTITY_TYPES
 
 
 def fold(text: str) -> str:
@@ -25,6 +25,8 @@ class Match:
 
 
 class EntityIndex:
+    """Entities of ``types`` by their folded names and aliases."""
+
     def __init__(self, graph: nx.MultiDiGraph, types: tuple[str, ...] = ENTITY_TYPES):
         self.graph = graph
         self.names: dict[str, set[str]] = {}
@@ -48,17 +50,3 @@ class EntityIndex:
             return Match(sorted(inside, key=lambda n: (len(self.display(n)), n)))
         near = difflib.get_close_matches(key, list(self.names), n=5, cutoff=0.5)
         return Match([], sorted({self.display(n) for name in near for n in self.names[name]}))
-
-    def find_in(self, text: str) -> list[tuple[int, int, str]]:
-        """Entity names occurring in ``text`` (folded), longest first, without overlaps."""
-        folded = fold(text)
-        found, taken = [], set()
-        for name in sorted(self.names, key=len, reverse=True):
-            if len(name) < 2:
-                continue
-            for m in re.finditer(re.escape(name), folded):
-                cells = set(range(m.start(), m.end()))
-                if not cells & taken:
-                    taken |= cells
-                    found += [(m.start(), m.end(), node) for node in sorted(self.names[name])]
-        return sorted(found)

@@ -4,32 +4,29 @@ from __future__ import annotations
 
 import networkx as nx
 
-# Structure (part_of) and figures would connect everything to everything; leave them out.
-SKIP_NODES = ("Document", "Part", "Section", "Item", "Figure")
-MAX_PATHS = 3
+from .schema import STRUCTURE_TYPES, EdgeType
 
-_views: dict[int, tuple[nx.MultiDiGraph, nx.Graph]] = {}
+MAX_PATHS = 3
 
 
 def entity_view(graph: nx.MultiDiGraph) -> nx.Graph:
-    """An undirected view of ``graph`` without structure nodes and ``part_of`` edges (cached per graph)."""
-    cached = _views.get(id(graph))
-    if cached is not None and cached[0] is graph:
-        return cached[1]
-    keep = [n for n, a in graph.nodes(data=True) if a.get("type") not in SKIP_NODES]
+    """An undirected view of ``graph`` without structure nodes and ``part_of`` edges, which would
+    connect everything to everything. Building it reads every edge: callers that ask for many paths
+    keep one per loaded graph and pass it in."""
     view = nx.Graph()
-    view.add_nodes_from(keep)
-    for u, v, d in graph.edges(data=True):
-        if d["type"] != "part_of" and u in view and v in view:
-            view.add_edge(u, v)
-    _views.clear()  # one graph is live at a time; a rebuilt graph replaces the old view
-    _views[id(graph)] = (graph, view)
+    view.add_nodes_from(n for n, a in graph.nodes(data=True) if a.get("type") not in STRUCTURE_TYPES)
+    view.add_edges_from(
+        (u, v) for u, v, d in graph.edges(data=True) if d["type"] != EdgeType.PART_OF and u in view and v in view
+    )
     return view
 
 
-def shortest_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = MAX_PATHS) -> list[list[str]]:
+def shortest_paths(
+    graph: nx.MultiDiGraph, a: str, b: str, limit: int = MAX_PATHS, view: nx.Graph | None = None
+) -> list[list[str]]:
     """Up to ``limit`` shortest paths from ``a`` to ``b`` as lists of node ids; [] when unconnected."""
-    view = entity_view(graph)
+    if view is None:
+        view = entity_view(graph)
     if a not in view or b not in view:
         return []
     paths: list[list[str]] = []

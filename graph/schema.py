@@ -62,23 +62,25 @@ class NodeKind:
     group: Group
     explorer: bool = True  # offered as a filter in the graph explorer
     explorer_default: bool = False  # shown by default there
+    size: int = 12  # node size in the explorer (grown by degree)
+    shape: str = "dot"  # vis-network shape in the explorer; a box carries its name inside
 
 
 NODE_KINDS: dict[NodeType, NodeKind] = {
     k.type: k
     for k in (
-        NodeKind(NodeType.DOCUMENT, "文档", "#475569", Group.DOCUMENT),
+        NodeKind(NodeType.DOCUMENT, "文档", "#475569", Group.DOCUMENT, size=26),
         NodeKind(NodeType.PART, "部分", "#94a3b8", Group.UNIT, explorer=False),
         NodeKind(NodeType.SECTION, "章节", "#94a3b8", Group.UNIT, explorer=False),
         NodeKind(NodeType.ITEM, "条目", "#94a3b8", Group.UNIT, explorer=False),
-        NodeKind(NodeType.TASK, "任务", "#2563eb", Group.UNIT, explorer_default=True),
-        NodeKind(NodeType.PARAGRAPH, "段落", "#64748b", Group.UNIT),
-        NodeKind(NodeType.DEPARTMENT, "部门", "#dc2626", Group.ENTITY, explorer_default=True),
+        NodeKind(NodeType.TASK, "任务", "#2563eb", Group.UNIT, explorer_default=True, size=14),
+        NodeKind(NodeType.PARAGRAPH, "段落", "#64748b", Group.UNIT, size=10),
+        NodeKind(NodeType.DEPARTMENT, "部门", "#dc2626", Group.ENTITY, explorer_default=True, size=22, shape="box"),
         NodeKind(NodeType.PROGRAMME, "项目/品牌", "#16a34a", Group.ENTITY, explorer_default=True),
         NodeKind(NodeType.ORGANISATION, "机构", "#9333ea", Group.ENTITY, explorer_default=True),
         NodeKind(NodeType.POLICY, "政策文件", "#d97706", Group.ENTITY, explorer_default=True),
         NodeKind(NodeType.PLACE, "地点", "#0891b2", Group.ENTITY, explorer_default=True),
-        NodeKind(NodeType.FIGURE, "数据", "#db2777", Group.FIGURE),
+        NodeKind(NodeType.FIGURE, "数据", "#db2777", Group.FIGURE, size=8),
     )
 }
 
@@ -169,8 +171,18 @@ def unit_node_id(doc: str, kind: str, unit_id: str, is_task: bool) -> str:
     return f"{TASK_KIND if is_task else kind}:{doc}/{unit_id}"
 
 
+def unit_node_ids(doc: str, unit_id: str) -> list[str]:
+    """Every node id a unit ``doc``/``unit_id`` can have, whatever its kind (at most one exists)."""
+    return [f"{kind}:{doc}/{unit_id}" for kind in (TASK_KIND, *UNIT_KINDS)]
+
+
 def document_node_id(doc: str) -> str:
     return f"doc:{doc}"
+
+
+def figure_node_id(doc: str, offset: int) -> str:
+    """``figure:DOC/OFFSET``: a figure is the number found at OFFSET in one document."""
+    return f"{NodeType.FIGURE.lower()}:{doc}/{offset}"
 
 
 def entity_node_id(type_: str, name: str) -> str:

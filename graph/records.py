@@ -1,0 +1,182 @@
+"""Typed records the graph's queries return, and their one conversion to JSON.
+
+Everything past the graph (command line ``--json``, the JSON API, its OpenAPI document) works on
+these dataclasses; ``to_json`` turns any of them into plain JSON values at the edge. A field whose
+name would clash with a Python keyword ends in ``_`` (``from_``), which its JSON name drops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .schema import EdgeType, NodeType, Role
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
+
+
+def json_name(field_name: str) -> str:
+    """The JSON key of a dataclass field: ``from_`` -> ``from``."""
+    return field_name[:-1] if field_name.endswith("_") else field_name
+
+
+def to_json(value: Any) -> Any:
+    """Dataclasses (nested, in lists or dicts) as JSON values; enums as their values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {json_name(f.name): to_json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(to_json(k)): to_json(v) for k, v in value.items()}
+    return value
+
+
+def from_attrs(cls: type[T], attrs: dict[str, Any], **given: Any) -> T:
+    """A record of ``cls`` from node attributes: each field from ``given`` or the attribute of its name
+    (fields with a default may be missing)."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{**{k: v for k, v in attrs.items() if k in names}, **given})
+
+
+@dataclass
+class Source:
+    """Character offsets [start, end) in the original file."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class UnitRef:
+    """A unit of a document (task, paragraph, part …) by its document, id and node."""
+
+    doc: str
+    id: str
+    node: str
+    label: str
+    title: str
+    type: NodeType
+
+
+@dataclass
+class RoleTask(UnitRef):
+    """A task with one department's role on it."""
+
+    role: Role
+
+
+@dataclass
+class TaskRecord:
+    doc: str
+    id: str
+    node: str
+    label: str
+    title: str
+    text: str
+    departments: list[str]  # lead first, in the order of the responsibility line
+    lead: str | None
+    programmes: list[str]
+    organisations: list[str]
+    policies: list[str]
+    places: list[str]
+    source: Source
+
+
+@dataclass
+class Mention:
+    """A unit (or a whole document, then ``id`` is None) that mentions or cites an entity."""
+
+    doc: str
+    id: str | None
+    node: str
+    label: str
+    title: str
+    type: NodeType
+    relation: EdgeType
+    sentence: str
+    sentence_source: Source | None
+
+
+@dataclass
+class DepartmentTrace:
+    """A department behind the tasks that mention an entity."""
+
+    name: str
+    node: str
+    tasks: list[RoleTask]
+
+
+@dataclass
+class NodeRecord:
+    node: str
+    type: NodeType
+    name: str
+
+
+@dataclass
+class DepartmentRecord(NodeRecord):
+    aliases: list[str]
+    lead_count: int
+    task_count: int
+    tasks: list[RoleTask]
+
+
+@dataclass
+class EntityRecord(NodeRecord):
+    """A programme, organisation, place (or policy): where it is mentioned and who is behind it."""
+
+    aliases: list[str]
+    mentions: list[Mention]
+    departments: list[DepartmentTrace]
+
+
+@dataclass
+class PolicyRecord(EntityRecord):
+    issuer: str | None = None
+
+
+@dataclass
+class FigureRecord(NodeRecord):
+    doc: str
+    value: float
+    unit: str
+    measure: str
+    context: str
+    year: int | None
+    mentions: list[Mention]
+    departments: list[DepartmentTrace]
+
+
+@dataclass
+class DocumentRecord(NodeRecord):
+    doc: str
+    title: str
+    issuer: str
+    number: str
+    date: str
+    path: str
+    encoding: str
+    chars: int
+    warnings: list[str]
+    mentions: list[Mention]
+    departments: list[DepartmentTrace]
+
+
+AnyEntityRecord = DepartmentRecord | EntityRecord | PolicyRecord | FigureRecord | DocumentRecord
+
+
+@dataclass
+class Stats:
+    documents: int
+    tasks: int
+    nodes: dict[str, int]  # node type -> count, documents counted apart
+    edges: dict[str, int]  # edge type -> count
+    node_count: int
+    edge_count: int
+    built: str | None
