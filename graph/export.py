@@ -19,6 +19,7 @@ import networkx as nx
 from rdflib import Graph
 
 from .rdf import DEFAULT_BASE, PREFIXES, to_rdf
+from .sparql_results import content_type
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,6 @@ class Format:
     @property
     def content_type(self) -> str:
         return content_type(self.media_type)
-
-
-def content_type(media_type: str) -> str:
-    """The Content-Type header: text formats say they are UTF-8."""
-    textual = media_type.startswith("text/") or media_type.endswith("+xml")
-    return f"{media_type}; charset=utf-8" if textual else media_type
 
 
 FORMATS = {

@@ -16,52 +16,47 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 import networkx as nx
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from .home import ROOT
-from .store import load_graph
+from .namespaces import PKG as PKG_IRI
+from .namespaces import PREFIXES as PREFIX_IRIS
+from .schema import UNIT_TYPES, EdgeType, NodeType, Role
 
-PKG = Namespace("https://policykg.example/ns#")
+PKG = Namespace(PKG_IRI)
 VOCAB_PATH = ROOT / "data" / "vocab" / "policykg.ttl"
 DEFAULT_BASE = "https://policykg.example/id/"
 BASE_ENV = "POLICYKG_BASE_IRI"
-PREFIXES: dict[str, Namespace] = {
-    "pkg": PKG,
-    "org": ORG,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-}
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
 CLASSES = {
-    "Document": PKG.Document,
-    "Part": PKG.Part,
-    "Section": PKG.Section,
-    "Item": PKG.Item,
-    "Task": PKG.Task,
-    "Paragraph": PKG.Paragraph,
-    "Department": ORG.OrganizationalUnit,
-    "Organisation": ORG.Organization,
-    "Programme": PKG.Programme,
-    "Policy": PKG.Policy,
-    "Place": DCTERMS.Location,
-    "Figure": PKG.Figure,
+    NodeType.DOCUMENT: PKG.Document,
+    NodeType.PART: PKG.Part,
+    NodeType.SECTION: PKG.Section,
+    NodeType.ITEM: PKG.Item,
+    NodeType.TASK: PKG.Task,
+    NodeType.PARAGRAPH: PKG.Paragraph,
+    NodeType.DEPARTMENT: ORG.OrganizationalUnit,
+    NodeType.ORGANISATION: ORG.Organization,
+    NodeType.PROGRAMME: PKG.Programme,
+    NodeType.POLICY: PKG.Policy,
+    NodeType.PLACE: DCTERMS.Location,
+    NodeType.FIGURE: PKG.Figure,
 }
 # Edge types with a plain predicate; the reified ones also carry where the text says so.
-PLAIN = {"part_of": DCTERMS.isPartOf, "issued_by": DCTERMS.publisher, "same_as": OWL.sameAs}
-REIFIED = {"mentions": PKG.mentions, "based_on": PKG.basedOn, "implements": PKG.implements, "amends": PKG.amends}
-ROLES = {"lead": PKG.leadUnit, "supporting": PKG.supportingUnit}
+PLAIN = {EdgeType.PART_OF: DCTERMS.isPartOf, EdgeType.ISSUED_BY: DCTERMS.publisher, EdgeType.SAME_AS: OWL.sameAs}
+REIFIED = {
+    EdgeType.MENTIONS: PKG.mentions,
+    EdgeType.BASED_ON: PKG.basedOn,
+    EdgeType.IMPLEMENTS: PKG.implements,
+    EdgeType.AMENDS: PKG.amends,
+}
+ROLES = {Role.LEAD: PKG.leadUnit, Role.SUPPORTING: PKG.supportingUnit}
 ZH = "zh"
 
 
@@ -122,10 +117,10 @@ _FIGURE = {
     "year": (PKG.year, lambda v: Literal(str(v), datatype=XSD.gYear)),
 }
 FIELDS = {
-    "Document": _DOCUMENT,
-    "Policy": {"issuer": (PKG.issuerName, _zh)},
-    "Figure": _FIGURE,
-    **{t: _UNIT for t in ("Part", "Section", "Item", "Task", "Paragraph")},
+    NodeType.DOCUMENT: _DOCUMENT,
+    NodeType.POLICY: {"issuer": (PKG.issuerName, _zh)},
+    NodeType.FIGURE: _FIGURE,
+    **{t: _UNIT for t in UNIT_TYPES},
 }
 
 
@@ -163,7 +158,7 @@ class _Converter:
         if kind in PLAIN:
             self.rdf.add((s, PLAIN[kind], o))
             return
-        if kind == "responsible_for":
+        if kind == EdgeType.RESPONSIBLE_FOR:
             self.rdf.add((s, PKG.responsibleFor, o))
             self.rdf.add((o, PKG.responsibleUnit, s))
             self.rdf.add((o, ROLES[attrs["role"]], s))
@@ -175,7 +170,7 @@ class _Converter:
 
     def add_statement(self, st: URIRef, triple: tuple, source: str, target: str, attrs: dict) -> None:
         """The edge as an ``rdf:Statement`` derived from the words (or sentence) that state it."""
-        doc = self.nx.nodes[source].get("doc") or self.nx.nodes[target]["doc"]
+        doc = edge_document(self.nx, source, target)
         for kind in (RDF.Statement, PROV.Entity):
             self.rdf.add((st, RDF.type, kind))
         for pred, term in zip((RDF.subject, RDF.predicate, RDF.object), triple, strict=True):
@@ -190,6 +185,11 @@ class _Converter:
             self.rdf.add((st, PKG.trigger, _zh(attrs["trigger"])))
 
 
+def edge_document(graph: nx.MultiDiGraph, source: str, target: str) -> str | None:
+    """The document an edge was read from: its source's, else its target's (None between shared entities)."""
+    return graph.nodes[source].get("doc") or graph.nodes[target].get("doc")
+
+
 def to_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
     """The whole knowledge graph as an rdflib graph (no blank nodes: every resource has an IRI)."""
     conv = _Converter(graph, base)
@@ -200,30 +200,21 @@ def to_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
     return conv.rdf
 
 
+def document_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple[str | None, Graph]]:
+    """The RDF split by document: ``(doc, graph)`` for each document (its units, figures, spans and the
+    edges read from it), then ``(None, graph)`` for the entities documents share. Together they are
+    exactly :func:`to_rdf`."""
+    docs = sorted({a["doc"] for _, a in graph.nodes(data=True) if a.get("doc")})
+    for doc in [*docs, None]:
+        conv = _Converter(graph, base)
+        for node, attrs in graph.nodes(data=True):
+            if attrs.get("doc") == doc:
+                conv.add_node(node, attrs)
+        for source, target, key, attrs in graph.edges(keys=True, data=True):
+            if edge_document(graph, source, target) == doc:
+                conv.add_edge(source, target, key, attrs)
+        yield doc, conv.rdf
+
+
 def load_vocabulary() -> Graph:
     return Graph().parse(VOCAB_PATH, format="turtle")
-
-
-_cache: dict[tuple[str, str], tuple[tuple[int, int], nx.MultiDiGraph, Graph]] = {}
-_cache_lock = threading.Lock()
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-def load_cached(path: Path, base: str) -> tuple[nx.MultiDiGraph, Graph]:
-    """The saved graph and its RDF, rebuilt only when the file's mtime or size changes."""
-    stamp = _stamp(path)
-    with _cache_lock:
-        hit = _cache.get((str(path), base))
-        if hit and stamp and hit[0] == stamp:
-            return hit[1], hit[2]
-        graph = load_graph(path)  # raises GraphMissing when there is none
-        rdf = to_rdf(graph, base)
-        _cache[(str(path), base)] = (stamp, graph, rdf)
-        return graph, rdf

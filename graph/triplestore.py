@@ -1,0 +1,127 @@
+"""The graph's RDF in an on-disk Oxigraph store, written by a build and read by SPARQL and exports.
+
+``write_store(graph, folder)`` converts the graph (:func:`graph.rdf.to_rdf`), bulk-loads the
+triples into a new Oxigraph store in ``folder`` and writes ``manifest.json`` last, so a folder
+without one is never taken for a store. ``open_store(folder)`` gives a :class:`TripleStore`:
+read-only, with a pool of query workers started on first use, and dumps in the RDF formats. No
+copy of the triples is kept in the memory of the process that reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+
+import networkx as nx
+from pyoxigraph import DefaultGraph, RdfFormat, Store
+
+from .namespaces import PREFIXES
+from .rdf import DEFAULT_BASE, to_rdf
+from .sparql_examples import Example, build_examples
+from .sparql_pool import PoolLimits, QueryPool
+from .sparql_results import GRAPH_FORMATS, write_triples
+from .store import GraphMissing
+
+FORMAT = "policykg-rdf"
+VERSION = 1
+DATA = "oxigraph"  # the store's own folder inside ``folder``
+MANIFEST = "manifest.json"
+REBUILD = "run `policykg build`"
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    format: str
+    version: int
+    base: str
+    triples: int
+    build_id: str | None
+    seconds: float  # converting and loading
+    bytes: int  # on disk
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def write_store(graph: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE) -> StoreInfo:
+    """Write the graph's RDF into a new store in ``folder`` (new or empty)."""
+    started = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise FileExistsError(f"{folder} is not empty")
+    rdf = to_rdf(graph, base)
+    triples = len(rdf)
+    # N-Triples on disk, then Oxigraph's bulk loader: neither holds a second copy in memory.
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".load-", suffix=".nt")
+    os.close(fd)
+    try:
+        rdf.serialize(destination=tmp, format="nt", encoding="utf-8")
+        del rdf
+        store = Store(str(folder / DATA))
+        store.bulk_load(path=tmp, format=RdfFormat.N_TRIPLES)
+        store.optimize()
+        store.flush()
+        del store
+    finally:
+        os.unlink(tmp)
+    seconds = round(time.perf_counter() - started, 3)
+    info = StoreInfo(FORMAT, VERSION, base, triples, graph.graph.get("build_id"), seconds, _size(folder))
+    (folder / MANIFEST).write_text(json.dumps(asdict(info), ensure_ascii=False), encoding="utf-8")
+    return info
+
+
+class TripleStore:
+    """A built store, opened read-only; SPARQL runs in worker processes of its ``pool``."""
+
+    def __init__(self, folder: Path, info: StoreInfo, limits: PoolLimits | None = None):
+        self.folder = folder
+        self.info = info
+        self._limits = limits
+
+    @property
+    def data(self) -> Path:
+        return self.folder / DATA
+
+    @cached_property
+    def pool(self) -> QueryPool:
+        return QueryPool(self.data, self._limits)
+
+    @cached_property
+    def _store(self) -> Store:
+        return Store.read_only(str(self.data))
+
+    @cached_property
+    def examples(self) -> list[Example]:
+        """The editor's example queries, filled in from this graph (computed once)."""
+        return build_examples(self.pool)
+
+    def dump(self, media_type: str) -> bytes:
+        """Every triple in an RDF format (Turtle, N-Triples, JSON-LD) with the usual prefixes."""
+        fmt = GRAPH_FORMATS[media_type]
+        if fmt == RdfFormat.JSON_LD:
+            return write_triples((q.triple for q in self._store.quads_for_pattern(None, None, None)), media_type)
+        return self._store.dump(format=fmt, from_graph=DefaultGraph(), prefixes=PREFIXES) or b""
+
+    def close(self) -> None:
+        if "pool" in self.__dict__:
+            self.pool.close()
+
+
+def open_store(folder: Path, limits: PoolLimits | None = None) -> TripleStore:
+    """The store a build wrote into ``folder``; raises :class:`GraphMissing` when there is none."""
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        raise GraphMissing(f"尚未建立 RDF 存储 (no RDF store at {folder}; {REBUILD} first)")
+    try:
+        info = StoreInfo(**json.loads(manifest.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        raise GraphMissing(f"RDF 存储已损坏 (RDF store is unreadable: {exc}; {REBUILD})") from None
+    if info.format != FORMAT or info.version != VERSION or not (folder / DATA).is_dir():
+        raise GraphMissing(f"RDF 存储格式不符 (RDF store has an unknown format; {REBUILD})")
+    return TripleStore(folder, info, limits)
