@@ -1,12 +1,69 @@
-"""Where built data lives: ``$POLICYKG_HOME``, by default a git-ignored folder in the checkout."""
+"""Where built data lives: ``$POLICYKG_HOME`` (default: a git-ignored folder in the checkout), in versions.
+
+Layout::
+
+    current.json             the version being served: {"version": ID, "built": time, "previous": ID}
+    build.lock               held (flock) by the one build running in this home
+    versions/ID/             one complete build: graph.json, index/ (the search index), …
+    versions/.staging-ID/    a build in progress, renamed to versions/ID once complete
+
+A build takes the lock, stages a new version, renames it into ``versions/`` and then replaces
+``current.json`` (a temporary file renamed over it), so a reader sees the old version or the new
+one, whole, and a build that fails or is killed leaves the old one served. Two versions are kept:
+the current one and the one it replaced, which a reader that loaded it before the switch may still
+be reading. Anything else under ``versions/`` — staging folders of killed builds, older versions —
+is removed when the next build takes the lock and again after each switch.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from .store import GraphMissing, atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = ROOT / "data" / "corpus"
+
+POINTER = "current.json"
+LOCK = "build.lock"
+VERSIONS = "versions"
+STAGING = ".staging-"
+# Files of the layout before versions (one graph.json and index/ at the top), and their temporaries.
+LEGACY = ("graph.json", "index")
+LEGACY_TEMPORARY = (".graph.json.", ".index.")
+_ID = re.compile(r"\d{8}T\d{6}-[0-9a-f]{8}")
+
+
+class BuildBusy(Exception):
+    """Another build holds this home's lock."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One build's folder. ``built`` is when it was switched in (empty while it is being staged)."""
+
+    id: str
+    path: Path
+    built: str = ""
+
+    @property
+    def graph_path(self) -> Path:
+        return self.path / "graph.json"
+
+    @property
+    def index_path(self) -> Path:
+        return self.path / "index"
 
 
 def home() -> Path:
@@ -15,5 +72,136 @@ def home() -> Path:
     return path
 
 
+def versions_dir() -> Path:
+    return home() / VERSIONS
+
+
+def _pointer() -> dict:
+    try:
+        data = json.loads((home() / POINTER).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _valid_id(value: object) -> str | None:
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None
+
+
+def current_version() -> Version | None:
+    """The version being served, or None when nothing is built (or the pointer names no folder)."""
+    pointer = _pointer()
+    version_id = _valid_id(pointer.get("version"))
+    if version_id is None:
+        return None
+    path = versions_dir() / version_id
+    if not path.is_dir():
+        return None
+    return Version(version_id, path, str(pointer.get("built") or ""))
+
+
+def require_version() -> Version:
+    """The version being served; ``GraphMissing`` (telling the user to build) when there is none."""
+    version = current_version()
+    if version is None:
+        raise GraphMissing(f"尚未构建图谱 (nothing built in {home()}; run `policykg build` first)")
+    return version
+
+
 def graph_path() -> Path:
-    return home() / "graph.json"
+    """The current version's graph file; ``GraphMissing`` when nothing is built."""
+    return require_version().graph_path
+
+
+# -- building: one at a time, staged aside, switched in whole ----------------------------------------
+_held: set[Path] = set()  # homes whose lock this process holds
+
+
+@contextmanager
+def build_lock() -> Iterator[None]:
+    """Hold this home's build lock, after removing what killed builds left; ``BuildBusy`` if taken.
+
+    The lock is an ``flock`` on ``build.lock``: the kernel releases it when its holder exits, even
+    when killed, so a crashed build never blocks the next one.
+    """
+    root = home()
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildBusy(f"另一个构建正在进行 (another build is running in {root}; try again later)") from None
+        _held.add(root)
+        try:
+            _remove_leftovers(root)
+            yield
+        finally:
+            _held.discard(root)
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _require_lock() -> Path:
+    root = home()
+    if root not in _held:
+        raise RuntimeError(f"the build lock of {root} is not held; use build_lock()")
+    return root
+
+
+def stage_version() -> Version:
+    """A new, empty version folder to build into (under the lock); publish or discard it."""
+    _require_lock()
+    version_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    path = versions_dir() / f"{STAGING}{version_id}"
+    path.mkdir(parents=True)
+    return Version(version_id, path)
+
+
+def publish(staged: Version) -> Version:
+    """Move a complete staged version into place and serve it; keep the one it replaces, drop older ones."""
+    root = _require_lock()
+    final = versions_dir() / staged.id
+    os.rename(staged.path, final)
+    _sync_dir(final.parent)
+    before = current_version()
+    built = datetime.now().astimezone().isoformat(timespec="seconds")
+    pointer = {"version": staged.id, "built": built, "previous": before.id if before else None}
+    atomic_write(root / POINTER, json.dumps(pointer).encode("utf-8"))
+    _sync_dir(root)
+    _remove_leftovers(root)
+    return Version(staged.id, final, built)
+
+
+def discard(staged: Version) -> None:
+    """Remove a staged version that will not be published."""
+    shutil.rmtree(staged.path, ignore_errors=True)
+
+
+def _sync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Everything under ``versions/`` but the current and previous version, and the older layout's files."""
+    pointer = _pointer()
+    keep = {v for v in (_valid_id(pointer.get("version")), _valid_id(pointer.get("previous"))) if v}
+    folder = root / VERSIONS
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.name not in keep:
+            _remove(entry)
+    for entry in root.iterdir():
+        temporary = entry.name.startswith(LEGACY_TEMPORARY) or entry.name.startswith(f".{POINTER}.")
+        if entry.name in LEGACY or temporary:
+            _remove(entry)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -1,6 +1,6 @@
-"""Build, save and load the search index: a folder beside the graph, replaced as a whole.
+"""Build, save and load the search index: the ``index/`` folder of a built version.
 
-Layout of ``home()/index/``::
+Layout of ``index/`` (see ``graph.home`` for the versions around it)::
 
     manifest.json    format, version, build id, model, counts, vector index kinds
     units.json       the units' records (text, sentences, context, departments, entities, links)
@@ -11,27 +11,23 @@ Layout of ``home()/index/``::
     units.faiss      one vector per unit (pooled over its pieces and its heading)
     pieces.faiss     one vector per piece (max-pooled per unit at query time)
 
-A build writes a new folder beside the old one and swaps it in with renames, so a failed build
-leaves the last good index in place; loading checks every part and raises :class:`IndexMissing`
+The index is written into the staged version with its graph and switched in with it, so a failed
+build leaves the last good pair served; loading checks every part and raises :class:`IndexMissing`
 with a message telling the user to run ``policykg build``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
-from graph.home import home
+from graph.home import require_version
 
 from .bm25 import LexicalIndex
 from .config import SearchConfig, load_config
@@ -48,7 +44,8 @@ REBUILD = "run `policykg build`"
 
 
 def index_path() -> Path:
-    return home() / "index"
+    """The current version's index folder; ``GraphMissing`` when nothing is built."""
+    return require_version().index_path
 
 
 @dataclass
@@ -275,32 +272,6 @@ def build_index(
 
 def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def staging_folder(target: Path) -> Path:
-    """A fresh folder name beside ``target`` for building into."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
-
-
-def swap_in(staged: Path, target: Path) -> None:
-    """Replace ``target`` by ``staged`` with renames; the old folder is removed only afterwards."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(target, old)
-    try:
-        os.replace(staged, target)
-    except BaseException:
-        if old is not None:
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(staged: Path) -> None:
-    shutil.rmtree(staged, ignore_errors=True)
 
 
 def load_index(folder: Path | str | None = None) -> SearchIndex:

@@ -12,7 +12,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.home import graph_path
+from graph.home import current_version
 from graph.store import GraphMissing
 
 BLUEPRINTS: list[str] = [
@@ -73,7 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        return jsonify(status="ok", graph="ready" if graph_path().exists() else "missing")
+        return jsonify(status="ok", graph="ready" if current_version() else "missing")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

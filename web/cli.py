@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 
+from graph.home import BuildBusy
 from graph.store import GraphMissing
 from ingest.model import IngestError
 from search.errors import EncoderMissing
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (IngestError, GraphMissing, EncoderMissing, ValueError) as exc:
+    except (IngestError, GraphMissing, EncoderMissing, BuildBusy, ValueError) as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         return fail("interrupted", 130)

@@ -1,26 +1,28 @@
-"""One build: ingest -> resolve -> graph -> search index, saved so a failure keeps the last good pair.
+"""One build: ingest -> resolve -> graph -> search index, written as a new version and switched in whole.
 
-The search index is built into a staging folder first; the graph is written (atomically) only
-once the index is complete, and the index folder is swapped in right after. Any failure before
-that point leaves the previous graph and index untouched.
+The build holds the home's lock (one build at a time), writes the graph and the index into a
+staged version folder and publishes it only once both are complete (``graph.home``). Any failure
+before that point discards the staged folder and leaves the previous version served.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import uuid
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from graph import query
 from graph.build import build_graph
-from graph.home import graph_path
+from graph.home import build_lock, discard, publish, stage_version
 from graph.store import save_graph
 from ingest.lexicon import load_lexicon
 from ingest.pipeline import ingest
 from ingest.resolve import resolve
+
+if TYPE_CHECKING:
+    from search.index import IndexSource
 
 
 def _progress(enabled: bool) -> Callable[[Iterable], Iterable]:
@@ -38,6 +40,12 @@ def _graph(paths: list[str], warn: Callable[[str], None], progress: bool) -> nx.
     return build_graph(docs, resolve(docs, lexicon))
 
 
+def _index_source(graph: nx.MultiDiGraph) -> IndexSource:
+    from search.index import index_source  # search (and numpy) load only for builds that index
+
+    return index_source(graph)
+
+
 def build_all(
     paths: list[str],
     warn: Callable[[str], None],
@@ -45,30 +53,30 @@ def build_all(
     search_index: bool = True,
     model: str | None = None,
 ) -> dict:
-    graph = _graph(paths, warn, progress)
-    build_id = uuid.uuid4().hex
-    graph.graph["build_id"] = build_id
-    path = graph_path()
-    summary: dict = {"path": str(path), "stats": query.stats(graph)}
-    if not search_index:
-        save_graph(graph, path)
-        return summary
-    from search.index import build_index, discard, index_path, index_source, staging_folder, swap_in
+    """Build ``paths`` into a new version and serve it; returns the graph's stats and where things went."""
+    with build_lock():
+        graph = _graph(paths, warn, progress)
+        summary: dict = {"stats": query.stats(graph)}
+        staged = stage_version()
+        try:
+            graph.graph["build_id"] = staged.id
+            source = _index_source(graph) if search_index else None
+            # The graph goes to disk and out of memory before the costly encoding.
+            save_graph(graph, staged.graph_path)
+            del graph
+            if source is not None:
+                from search.index import build_index
 
-    target = index_path()
-    staged = staging_folder(target)
-    staged_graph = path.with_name(f".{path.name}.{build_id}.staged")
-    try:
-        source = index_source(graph)
-        # The graph goes to disk (not yet in place) and out of memory before the costly encoding.
-        save_graph(graph, staged_graph)
-        del graph
-        stats = build_index(source, staged, build_id, model=model, progress=None if progress else False)
-        os.replace(staged_graph, path)
-        swap_in(staged, target)
-    except BaseException:
-        discard(staged)
-        staged_graph.unlink(missing_ok=True)
-        raise
-    summary["index"] = {"path": str(target), "units": stats.units, "pieces": stats.pieces, "bytes": stats.bytes}
+                stats = build_index(
+                    source, staged.index_path, staged.id, model=model, progress=None if progress else False
+                )
+                summary["index"] = {"units": stats.units, "pieces": stats.pieces, "bytes": stats.bytes}
+            version = publish(staged)
+        except BaseException:
+            discard(staged)
+            raise
+    summary["version"] = version.id
+    summary["path"] = str(version.graph_path)
+    if "index" in summary:
+        summary["index"]["path"] = str(version.index_path)
     return summary

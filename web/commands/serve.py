@@ -7,24 +7,24 @@ import ipaddress
 import logging
 import sys
 
-from graph.home import BUNDLED_CORPUS, graph_path
+from graph.home import BUNDLED_CORPUS, current_version, home
 
 from ..output import fail
 from ..pipeline import build_all
 
 
 def ensure_built(quiet: bool = False) -> bool:
-    """Build the bundled corpus when no graph exists yet; True when a build ran."""
-    if graph_path().exists():
+    """Build the bundled corpus when nothing is built yet; True when a build ran."""
+    if current_version() is not None:
         return False
-    print(f"policykg: no graph at {graph_path()}; building the bundled corpus first …", file=sys.stderr)
+    print(f"policykg: nothing built in {home()}; building the bundled corpus first …", file=sys.stderr)
     summary = build_all(
         [str(BUNDLED_CORPUS)],
         warn=lambda msg: print(f"警告 warning: {msg}", file=sys.stderr),
         progress=not quiet,
     )
     s = summary["stats"]
-    print(f"policykg: built {s['documents']} documents, {s['tasks']} tasks -> {summary['path']}", file=sys.stderr)
+    print(f"policykg: built {s.documents} documents, {s.tasks} tasks -> {summary['path']}", file=sys.stderr)
     return True
 
 
