@@ -1,1 +1,1 @@
-"""Interfaces: command line (and, later, HTTP)."""
+"""Interfaces: the command line, and the web application (pages, JSON API, SPARQL) served by waitress."""

@@ -1,7 +1,12 @@
-"""What the web app reads: the built graph, its lookups and the search engine, reloaded after a rebuild.
+"""The one loader of built data, for the command line and the web app: the current version's graph,
+its lookups and its search engine.
 
-One ``Data`` snapshot is shared by every request thread. It is replaced as a whole when
-``graph.json`` changes on disk, so a request never sees half of an old build and half of a new one.
+``current()`` returns one ``Data`` snapshot per built version (``graph.home``), shared by every
+request thread. It is keyed by the version id the home's pointer names, and replaced as a whole
+when a build publishes another version, so a request never sees half of one build and half of the
+next. Everything derived from the graph (entity index, question answering, path view, search
+engine, and the RDF store of the version) hangs off the snapshot, loaded on first use and never
+twice. Tests pass a search engine in with ``install(searcher)``.
 """
 
 from __future__ import annotations
@@ -9,42 +14,66 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import networkx as nx
 
 from graph import query
-from graph.home import graph_path
-from graph.lookup import ENTITY_TYPES, EntityIndex
+from graph.home import Version, require_version
+from graph.lookup import EntityIndex
+from graph.paths import entity_view
+from graph.schema import ENTITY_TYPES, NodeType
 from graph.store import load_graph
+
+if TYPE_CHECKING:
+    from search.engine import SearchResponse
+    from search.qa.engine import Asker
 
 log = logging.getLogger(__name__)
 
 # Node types that have an entity page (tasks and paragraphs have their own pages).
-PAGE_TYPES = (*ENTITY_TYPES, "Figure")
+PAGE_TYPES: tuple[NodeType, ...] = (*ENTITY_TYPES, NodeType.FIGURE)
+
+SearchFn = Callable[[str, int], list[dict]]
+
+
+class SearchEngine(Protocol):
+    """What the web needs of a search engine: ``search.engine.Searcher`` or a stand-in."""
+
+    def search(self, raw: str, k: int = 10) -> SearchResponse: ...
+
+
+@dataclass(frozen=True)
+class _Installed:
+    searcher: SearchEngine | None
 
 
 @dataclass
 class Data:
+    version: Version
     graph: nx.MultiDiGraph
-    path: Path
-    stamp: tuple[float, int]
+    installed: _Installed | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @cached_property
     def index(self) -> EntityIndex:
-        return EntityIndex(self.graph, PAGE_TYPES[:-1])
+        return EntityIndex(self.graph, ENTITY_TYPES)
 
     @cached_property
-    def asker(self):
+    def entity_view(self) -> nx.Graph:
+        """The graph without structure, for shortest connections between entities."""
+        return entity_view(self.graph)
+
+    @cached_property
+    def asker(self) -> Asker:
         from search.qa.engine import Asker
 
         return Asker(self.graph, search=self.search_fn)
 
     @cached_property
-    def graph_asker(self):
+    def graph_asker(self) -> Asker:
         """Answers from the graph only: the home page shows ranked passages itself."""
         from search.qa.engine import Asker
 
@@ -55,11 +84,11 @@ class Data:
         return [
             {"doc": a["doc"], "title": a["title"], "node": n}
             for n, a in sorted(self.graph.nodes(data=True), key=lambda x: x[0])
-            if a.get("type") == "Document"
+            if a.get("type") == NodeType.DOCUMENT
         ]
 
     @cached_property
-    def stats(self) -> dict:
+    def stats(self):
         return query.stats(self.graph)
 
     def entities(self, type_: str) -> list[dict]:
@@ -69,64 +98,69 @@ class Data:
             key=lambda e: e["name"],
         )
 
-    # -- search: optional, the engine may be missing or not built ---------------------------------
+    # -- search: optional, the index may be missing or unreadable ------------------------------------
     @cached_property
-    def searcher(self):
+    def searcher(self) -> SearchEngine | None:
+        if self.installed is not None:
+            return self.installed.searcher
         with self._lock:
-            return _load_searcher(self.path.parent)
+            return _open_searcher(self.version)
 
     @property
-    def search_fn(self) -> Callable[[str, int], list[dict]] | None:
+    def search_fn(self) -> SearchFn | None:
+        """``search(query, k)`` -> result records, or None without a search engine."""
         engine = self.searcher
         if engine is None:
             return None
-        return lambda q, k: engine.search(q, k)
+        from search.engine import MAX_K
+
+        return lambda q, k: [asdict(r) for r in engine.search(q, max(1, min(k, MAX_K))).results]
+
+    # -- the version's RDF store (SPARQL) is opened here too, as a cached property ``rdf_store`` -----
 
 
-def _load_searcher(home: Path):
-    """The hybrid search engine over the index built beside the graph, or None when unavailable."""
+def _open_searcher(version: Version) -> SearchEngine | None:
+    """The hybrid search engine over the version's index, or None when it has none or it is unreadable."""
+    from search.engine import Searcher
+
     try:
-        from search import open_searcher  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return open_searcher(home)
+        return Searcher.open(version.index_path)
     except Exception as exc:  # a missing or stale index must not take the pages down
         log.warning("search index unavailable: %s", exc)
         return None
 
 
 _current: Data | None = None
+_installed: _Installed | None = None
 _lock = threading.Lock()
 
 
-def _stamp(path: Path) -> tuple[float, int]:
-    st = path.stat()
-    return (st.st_mtime, st.st_size)
-
-
 def current() -> Data:
-    """The snapshot for the graph on disk now; raises ``GraphMissing`` when nothing is built."""
+    """The snapshot of the version being served; ``GraphMissing`` when nothing is built."""
     global _current
-    path = graph_path()
-    try:
-        stamp = _stamp(path)
-    except FileNotFoundError:
-        stamp = None
+    version = require_version()
     data = _current
-    if data is not None and data.path == path and data.stamp == stamp:
+    if data is not None and data.version == version:
         return data
     with _lock:
         data = _current
-        if data is not None and data.path == path and data.stamp == stamp:
+        if data is not None and data.version == version:
             return data
-        graph = load_graph(path)  # raises GraphMissing with a message for the user
-        _current = Data(graph, path, stamp or _stamp(path))
+        _current = Data(version, load_graph(version.graph_path), _installed)
         return _current
 
 
+def install(searcher: SearchEngine | None) -> None:
+    """Use ``searcher`` (None: no search) instead of the version's index, until ``reset()``."""
+    global _current, _installed
+    with _lock:
+        _installed = _Installed(searcher)
+        _current = None
+
+
 def reset() -> None:
-    """Forget the cached snapshot (tests switch homes)."""
-    global _current
+    """Forget the loaded snapshot and any installed searcher (tests switch homes)."""
+    global _current, _installed
     with _lock:
         _current = None
+        _installed = None
