@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run build test lint format clean
+.PHONY: install run build test lint typecheck format clean
 
 install: $(STAMP)
 
@@ -36,15 +36,19 @@ run: build
 
 test: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+typecheck: install
+	$(VENV)/bin/mypy
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .policykg .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .policykg .pytest_cache .ruff_cache .mypy_cache *.egg-info

@@ -67,7 +67,7 @@ def to_json(graph: nx.MultiDiGraph) -> dict:
 def from_json(data: dict) -> nx.MultiDiGraph:
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise GraphMissing("图谱文件格式不符，请重新构建 (graph file has an unknown format; run `policykg build`)")
-    graph = nx.MultiDiGraph(**data.get("graph", {}))
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(**data.get("graph", {}))
     for node in data["nodes"]:
         attrs = dict(node)
         graph.add_node(attrs.pop("_node"), **attrs)

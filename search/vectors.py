@@ -30,9 +30,11 @@ class VectorIndex:
 
     def vectors(self) -> np.ndarray:
         """A read-only view of the stored vectors (memory-mapped after ``load``); no copy."""
-        flat = faiss.downcast_index(self.index.storage if self.kind == "hnsw" else self.index)
         if self.size == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
+        stored = self.index.storage if isinstance(self.index, faiss.IndexHNSW) else self.index
+        flat = faiss.downcast_index(stored)
+        assert isinstance(flat, faiss.IndexFlat), type(flat)  # both kinds keep their vectors in a flat index
         view = faiss.rev_swig_ptr(flat.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
         view.flags.writeable = False
         return view
@@ -63,14 +65,14 @@ def build_vectors(
     """
     rows = np.arange(len(vecs)) if rows is None else np.asarray(rows)
     dim = vecs.shape[1]
+    index: faiss.Index
     if len(rows) <= ann_threshold:
-        index = faiss.IndexFlatIP(dim)
-        kind = "flat"
+        index, kind = faiss.IndexFlatIP(dim), "flat"
     else:
-        index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = ef_construction
-        index.hnsw.efSearch = ef_search
-        kind = "hnsw"
+        hnsw = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = ef_construction
+        hnsw.hnsw.efSearch = ef_search
+        index, kind = hnsw, "hnsw"
     step = 20_000  # adding in blocks keeps faiss's and numpy's temporary buffers small
     for start in range(0, len(rows), step):
         index.add(np.ascontiguousarray(vecs[rows[start : start + step]], dtype=np.float32))
