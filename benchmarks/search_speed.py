@@ -59,10 +59,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def folder_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
@@ -89,8 +85,7 @@ def ann_recall(index, queries) -> dict[str, float]:
 
 
 def run_one(corpus: str, rounds: int, keep: bool = False) -> dict:
-    home = Path(tempfile.mkdtemp(prefix=f"policykg-speed-{corpus}-"))
-    os.environ["POLICYKG_HOME"] = str(home)
+    folder = Path(tempfile.mkdtemp(prefix=f"policykg-speed-{corpus}-"))  # graph.json and index/, as in a version
     try:
         from graph.build import build_graph
         from graph.store import save_graph
@@ -106,12 +101,12 @@ def run_one(corpus: str, rounds: int, keep: bool = False) -> dict:
         graph = build_graph(docs, resolve(docs, lexicon))
         chars = sum(len(d.text) for d in docs)
         del docs
-        save_graph(graph, home / "graph.json")
+        save_graph(graph, folder / "graph.json")
         graph_seconds = time.perf_counter() - started
         print(f"[{corpus}] graph: {graph.number_of_nodes()} nodes in {graph_seconds:.1f} s", file=sys.stderr)
         source = index_source(graph)
         del graph
-        stats = build_index(source, home / "index", "speed", progress=True)
+        stats = build_index(source, folder / "index", "speed", progress=True)
         build = {
             "documents_chars": chars,
             "graph_seconds": round(graph_seconds, 1),
@@ -125,12 +120,12 @@ def run_one(corpus: str, rounds: int, keep: bool = False) -> dict:
             "encoded_chunks": stats.encoded,
             "chunks_per_second": round(stats.chunks_per_second, 1),
             "index_mb": round(stats.bytes / 1e6, 1),
-            "graph_mb": round((home / "graph.json").stat().st_size / 1e6, 1),
+            "graph_mb": round((folder / "graph.json").stat().st_size / 1e6, 1),
             "vector_kinds": f"units {stats.unit_vectors}, pieces {stats.piece_vectors}",
             "peak_rss_mb_build": round(peak_rss_mb()),
         }
         t0 = time.perf_counter()
-        searcher = Searcher(load_index())
+        searcher = Searcher(load_index(folder / "index"))
         searcher.warm()
         load_seconds = time.perf_counter() - t0
         latency = {}
@@ -155,9 +150,9 @@ def run_one(corpus: str, rounds: int, keep: bool = False) -> dict:
         }
     finally:
         if keep:
-            print(f"[{corpus}] kept the built home at {home}", file=sys.stderr)
+            print(f"[{corpus}] kept the graph and index at {folder}", file=sys.stderr)
         else:
-            shutil.rmtree(home, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def report(r: dict) -> None:
@@ -181,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--corpus", choices=[*CORPORA, "all"], default="plan")
     p.add_argument("--rounds", type=int, default=5, help="passes over the query set per mode")
-    p.add_argument("--keep", action="store_true", help="keep each built home (graph + index) for inspection")
+    p.add_argument("--keep", action="store_true", help="keep each built graph and index for inspection")
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # child process: print JSON
     args = p.parse_args(argv)
     if args.one:
