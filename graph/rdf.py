@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import networkx as nx
@@ -26,7 +27,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 from .home import ROOT
 from .namespaces import PKG as PKG_IRI
 from .namespaces import PREFIXES as PREFIX_IRIS
-from .schema import UNIT_TYPES, EdgeType, NodeType, Role
+from .schema import UNIT_TYPES, EdgeType, NodeType, Role, document_node_id
 
 PKG = Namespace(PKG_IRI)
 VOCAB_PATH = ROOT / "data" / "vocab" / "policykg.ttl"
@@ -91,32 +92,35 @@ def _zh(text: str) -> Literal:
     return Literal(text, lang=ZH)
 
 
-def _literals(attrs: dict, fields: dict[str, tuple[URIRef, Callable[[object], Literal]]]) -> list:
+Fields = dict[str, tuple[URIRef, Callable[[Any], Literal]]]
+
+
+def _literals(attrs: dict, fields: Fields) -> list:
     """(predicate, literal) for each attribute present and non-empty."""
     return [(pred, make(attrs[k])) for k, (pred, make) in fields.items() if attrs.get(k) not in (None, "", [])]
 
 
-_DOCUMENT = {
+_DOCUMENT: Fields = {
     "title": (DCTERMS.title, _zh),
     "number": (DCTERMS.identifier, Literal),
     "date": (DCTERMS.issued, lambda v: Literal(v, datatype=XSD.date)),
     "issuer": (PKG.issuerName, _zh),
 }
-_UNIT = {
+_UNIT: Fields = {
     "title": (DCTERMS.title, _zh),
     "id": (PKG.number, Literal),
     "label": (PKG.marker, Literal),
     "text": (PKG.text, _zh),
     "order": (PKG.order, Literal),
 }
-_FIGURE = {
+_FIGURE: Fields = {
     "value": (RDF.value, Literal),
     "unit": (PKG.measureUnit, _zh),
     "measure": (PKG.measure, _zh),
     "context": (PKG.context, _zh),
     "year": (PKG.year, lambda v: Literal(str(v), datatype=XSD.gYear)),
 }
-FIELDS = {
+FIELDS: dict[str, Fields] = {
     NodeType.DOCUMENT: _DOCUMENT,
     NodeType.POLICY: {"issuer": (PKG.issuerName, _zh)},
     NodeType.FIGURE: _FIGURE,
@@ -124,65 +128,70 @@ FIELDS = {
 }
 
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
 class _Converter:
-    def __init__(self, graph: nx.MultiDiGraph, base: str):
+    """Writes the triples of nodes and edges to ``add`` (a graph's ``add``, or a list's ``append``)."""
+
+    def __init__(self, graph: nx.MultiDiGraph, base: str, add: Callable[[Triple], object]):
         self.nx = graph
         self.iri = Minter(base)
-        self.rdf = Graph(bind_namespaces="core")
-        for prefix, ns in PREFIXES.items():
-            self.rdf.bind(prefix, ns)
+        self.add = add
 
     def add_span(self, doc: str, span: dict, text: str | None = None) -> URIRef:
         node = self.iri.span(doc, span)
-        self.rdf.add((node, RDF.type, PKG.SourceSpan))
-        self.rdf.add((node, DCTERMS.source, self.iri.node(f"doc:{doc}")))
-        self.rdf.add((node, PKG.startOffset, Literal(span["start"])))
-        self.rdf.add((node, PKG.endOffset, Literal(span["end"])))
+        self.add((node, RDF.type, PKG.SourceSpan))
+        self.add((node, DCTERMS.source, self.iri.node(document_node_id(doc))))
+        self.add((node, PKG.startOffset, Literal(span["start"])))
+        self.add((node, PKG.endOffset, Literal(span["end"])))
         if text:
-            self.rdf.add((node, RDF.value, _zh(text)))
+            self.add((node, RDF.value, _zh(text)))
         return node
 
     def add_node(self, node: str, attrs: dict) -> None:
         subject = self.iri.node(node)
-        self.rdf.add((subject, RDF.type, CLASSES[attrs["type"]]))
-        self.rdf.add((subject, SKOS.prefLabel, _zh(attrs["name"])))
+        self.add((subject, RDF.type, CLASSES[attrs["type"]]))
+        self.add((subject, SKOS.prefLabel, _zh(attrs["name"])))
         for alias in attrs.get("aliases", []):
-            self.rdf.add((subject, SKOS.altLabel, _zh(alias)))
+            self.add((subject, SKOS.altLabel, _zh(alias)))
         for pred, obj in _literals(attrs, FIELDS.get(attrs["type"], {})):
-            self.rdf.add((subject, pred, obj))
+            self.add((subject, pred, obj))
         if "source" in attrs:
-            self.rdf.add((subject, PROV.wasDerivedFrom, self.add_span(attrs["doc"], attrs["source"])))
+            self.add((subject, PROV.wasDerivedFrom, self.add_span(attrs["doc"], attrs["source"])))
 
     def add_edge(self, source: str, target: str, key: str, attrs: dict) -> None:
         s, o, kind = self.iri.node(source), self.iri.node(target), attrs["type"]
         if kind in PLAIN:
-            self.rdf.add((s, PLAIN[kind], o))
+            self.add((s, PLAIN[kind], o))
             return
         if kind == EdgeType.RESPONSIBLE_FOR:
-            self.rdf.add((s, PKG.responsibleFor, o))
-            self.rdf.add((o, PKG.responsibleUnit, s))
-            self.rdf.add((o, ROLES[attrs["role"]], s))
+            self.add((s, PKG.responsibleFor, o))
+            self.add((o, PKG.responsibleUnit, s))
+            self.add((o, ROLES[attrs["role"]], s))
             predicate = PKG.responsibleFor
         else:
             predicate = REIFIED[kind]
-            self.rdf.add((s, predicate, o))
+            self.add((s, predicate, o))
         self.add_statement(self.iri.statement(source, key, target), (s, predicate, o), source, target, attrs)
 
     def add_statement(self, st: URIRef, triple: tuple, source: str, target: str, attrs: dict) -> None:
         """The edge as an ``rdf:Statement`` derived from the words (or sentence) that state it."""
         doc = edge_document(self.nx, source, target)
+        if doc is None:
+            raise ValueError(f"{source} -> {target}: a stated relation needs a document to cite")
         for kind in (RDF.Statement, PROV.Entity):
-            self.rdf.add((st, RDF.type, kind))
+            self.add((st, RDF.type, kind))
         for pred, term in zip((RDF.subject, RDF.predicate, RDF.object), triple, strict=True):
-            self.rdf.add((st, pred, term))
+            self.add((st, pred, term))
         sentence = self.add_span(doc, attrs["sentence_source"], attrs.get("sentence"))
-        self.rdf.add((st, PKG.sentence, sentence))
+        self.add((st, PKG.sentence, sentence))
         words = self.add_span(doc, attrs["span"], attrs.get("surface")) if "span" in attrs else sentence
-        self.rdf.add((st, PROV.wasDerivedFrom, words))
+        self.add((st, PROV.wasDerivedFrom, words))
         for pred, obj in _literals(attrs, {"role": (PKG.role, Literal), "order": (PKG.listPosition, Literal)}):
-            self.rdf.add((st, pred, obj))
+            self.add((st, pred, obj))
         if attrs.get("trigger"):
-            self.rdf.add((st, PKG.trigger, _zh(attrs["trigger"])))
+            self.add((st, PKG.trigger, _zh(attrs["trigger"])))
 
 
 def edge_document(graph: nx.MultiDiGraph, source: str, target: str) -> str | None:
@@ -190,30 +199,50 @@ def edge_document(graph: nx.MultiDiGraph, source: str, target: str) -> str | Non
     return graph.nodes[source].get("doc") or graph.nodes[target].get("doc")
 
 
+_ALL = object()  # every document and the shared entities
+
+
+def triples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, doc: object = _ALL) -> Iterator[Triple]:
+    """The graph's triples one node or edge at a time (a triple may come more than once), without
+    holding them all: for every document, or only ``doc``'s (None: the entities documents share)."""
+    out: list[Triple] = []
+    conv = _Converter(graph, base, out.append)
+    for node, attrs in graph.nodes(data=True):
+        if doc is _ALL or attrs.get("doc") == doc:
+            conv.add_node(node, attrs)
+            yield from out
+            out.clear()
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        if doc is _ALL or edge_document(graph, source, target) == doc:
+            conv.add_edge(source, target, key, attrs)
+            yield from out
+            out.clear()
+
+
+def _graph_of(found: Iterable[Triple]) -> Graph:
+    rdf = Graph(bind_namespaces="core")
+    for prefix, ns in PREFIXES.items():
+        rdf.bind(prefix, ns)
+    for triple in found:
+        rdf.add(triple)
+    return rdf
+
+
 def to_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
     """The whole knowledge graph as an rdflib graph (no blank nodes: every resource has an IRI)."""
-    conv = _Converter(graph, base)
-    for node, attrs in graph.nodes(data=True):
-        conv.add_node(node, attrs)
-    for source, target, key, attrs in graph.edges(keys=True, data=True):
-        conv.add_edge(source, target, key, attrs)
-    return conv.rdf
+    return _graph_of(triples(graph, base))
+
+
+def documents_of(graph: nx.MultiDiGraph) -> list[str]:
+    return sorted({a["doc"] for _, a in graph.nodes(data=True) if a.get("doc")})
 
 
 def document_rdf(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple[str | None, Graph]]:
     """The RDF split by document: ``(doc, graph)`` for each document (its units, figures, spans and the
     edges read from it), then ``(None, graph)`` for the entities documents share. Together they are
     exactly :func:`to_rdf`."""
-    docs = sorted({a["doc"] for _, a in graph.nodes(data=True) if a.get("doc")})
-    for doc in [*docs, None]:
-        conv = _Converter(graph, base)
-        for node, attrs in graph.nodes(data=True):
-            if attrs.get("doc") == doc:
-                conv.add_node(node, attrs)
-        for source, target, key, attrs in graph.edges(keys=True, data=True):
-            if edge_document(graph, source, target) == doc:
-                conv.add_edge(source, target, key, attrs)
-        yield doc, conv.rdf
+    for doc in [*documents_of(graph), None]:
+        yield doc, _graph_of(triples(graph, base, doc))
 
 
 def load_vocabulary() -> Graph:

@@ -91,18 +91,37 @@ _TOKENS = re.compile(
 class Prepared:
     text: str
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    # For ``SELECT *``: the variables in the order they first appear, for the columns of the answer.
+    columns: tuple[str, ...] = ()
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup or "", m.group()) for m in _TOKENS.finditer(text) if m.lastgroup != "comment"]
 
 
 def keywords(text: str) -> list[str]:
     """The bare words of a query, upper-cased, outside strings, IRIs, comments and prefixed names."""
-    return [m.group("word").upper() for m in _TOKENS.finditer(text) if m.lastgroup == "word"]
+    return [value.upper() for kind, value in _tokens(text) if kind == "word"]
+
+
+def _star_columns(tokens: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Variables by first appearance when the query projects ``*``, else nothing."""
+    words = [(i, v.upper()) for i, (kind, v) in enumerate(tokens) if kind == "word"]
+    select = next((i for i, w in words if w == "SELECT"), None)
+    if select is None:
+        return ()
+    after = [v for _, v in tokens[select + 1 : select + 3]]
+    if "*" not in after or (after[0] != "*" and after[0].upper() not in ("DISTINCT", "REDUCED")):
+        return ()
+    return tuple(dict.fromkeys(v[1:] for kind, v in tokens if kind == "var"))
 
 
 def prepare(text: str, max_chars: int = MAX_QUERY_CHARS) -> Prepared:
     """Check a query before it runs: its form, and none of the refused operations."""
     if len(text) > max_chars:
         raise QueryTooLarge(f"查询过长 query too long: {len(text)} characters (at most {max_chars})")
-    words = keywords(text)
+    tokens = _tokens(text)
+    words = [value.upper() for kind, value in tokens if kind == "word"]
     if not text.strip():
         raise QueryRefused("查询为空 empty query")
     head = [w for w in words if w not in ("PREFIX", "BASE")][:1]
@@ -114,7 +133,7 @@ def prepare(text: str, max_chars: int = MAX_QUERY_CHARS) -> Prepared:
     if not head or head[0] not in FORMS:
         found = head[0] if head else "nothing"
         raise QueryRefused(f"查询无法解析 malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {found}")
-    return Prepared(text, head[0])
+    return Prepared(text, head[0], _star_columns(tokens) if head[0] == "SELECT" else ())
 
 
 def check_media_type(prepared: Prepared, media_type: str) -> None:
@@ -134,4 +153,4 @@ def run(
 ) -> Answer:
     """Answer a prepared query in ``media_type``; the worker is killed when ``timeout`` seconds pass."""
     check_media_type(prepared, media_type)
-    return pool.run(prepared.text, media_type, timeout, max_rows)
+    return pool.run(prepared.text, media_type, timeout, max_rows, prepared.columns)

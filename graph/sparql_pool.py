@@ -65,7 +65,10 @@ class _Worker:
         self.proc = subprocess.Popen(
             args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True
         )
-        self._fd = self.proc.stdout.fileno()
+        if self.proc.stdin is None or self.proc.stdout is None:
+            raise QueryFailed("查询进程无法启动 SPARQL worker has no pipes")
+        self._stdin, self._stdout = self.proc.stdin, self.proc.stdout
+        self._fd = self._stdout.fileno()
         try:
             header, _ = self._read(time.monotonic() + START_TIMEOUT)
         except (TimeoutError, _Died):
@@ -94,8 +97,8 @@ class _Worker:
 
     def ask(self, request: dict, deadline: float) -> tuple[dict, bytes]:
         try:
-            self.proc.stdin.write(encode_frame(request))
-            self.proc.stdin.flush()
+            self._stdin.write(encode_frame(request))
+            self._stdin.flush()
         except OSError:
             raise _Died from None
         return self._read(deadline)
@@ -104,8 +107,8 @@ class _Worker:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
-            stream.close()
+        self._stdin.close()
+        self._stdout.close()
 
 
 def _kill_all(workers: list[_Worker]) -> None:
@@ -143,7 +146,7 @@ class QueryPool:
         with self._lock:
             self._idle.append(worker)
 
-    def run(self, text: str, media_type: str, timeout: float, max_rows: int) -> Answer:
+    def run(self, text: str, media_type: str, timeout: float, max_rows: int, columns: tuple[str, ...] = ()) -> Answer:
         """Parse, run and write one query within ``timeout`` seconds, waiting for a worker included."""
         deadline = time.monotonic() + timeout
         if not self._admitted.acquire(blocking=False):
@@ -152,16 +155,17 @@ class QueryPool:
             if not self._running.acquire(timeout=timeout):
                 raise QueryTimeout(f"查询超时：{timeout:g} 秒内没有空闲的查询进程 no worker free within the time limit")
             try:
-                return self._ask(text, media_type, max_rows, deadline, timeout)
+                request = {"query": text, "media_type": media_type, "max_rows": max_rows, "columns": list(columns)}
+                return self._ask(request, deadline, timeout)
             finally:
                 self._running.release()
         finally:
             self._admitted.release()
 
-    def _ask(self, text: str, media_type: str, max_rows: int, deadline: float, timeout: float) -> Answer:
+    def _ask(self, request: dict, deadline: float, timeout: float) -> Answer:
         worker = self._take()
         try:
-            header, body = worker.ask({"query": text, "media_type": media_type, "max_rows": max_rows}, deadline)
+            header, body = worker.ask(request, deadline)
         except TimeoutError:
             worker.kill()
             message = f"查询超时，已在 {timeout:g} 秒后终止 query stopped at the {timeout:g} s time limit"

@@ -132,8 +132,10 @@ def write_triples(triples: Iterable[Triple], media_type: str) -> bytes:
     return serialize(triples, format=fmt, prefixes=PREFIXES) or b""
 
 
-def write_answer(result, media_type: str, max_rows: int) -> Answer:
-    """Read at most ``max_rows`` rows or triples of an Oxigraph result and write them in ``media_type``."""
+def write_answer(result, media_type: str, max_rows: int, columns: Iterable[str] = ()) -> Answer:
+    """Read at most ``max_rows`` rows or triples of an Oxigraph result and write them in ``media_type``.
+
+    ``columns`` orders the variables of a ``SELECT *`` (Oxigraph sorts them by name)."""
     if isinstance(result, QueryBoolean):
         if media_type not in ROW_FORMATS or ROW_FORMATS[media_type] == "csv":
             raise ValueError(f"ASK cannot be written as {media_type}")
@@ -142,6 +144,9 @@ def write_answer(result, media_type: str, max_rows: int) -> Answer:
         if media_type not in ROW_FORMATS:
             raise ValueError(f"SELECT cannot be written as {media_type}")
         names = [v.value for v in result.variables]
+        order = [c for c in columns if c in names]
+        if sorted(order) == sorted(names):
+            names = order
         rows, truncated = _capped(iter(result), max_rows)
         body = _ROW_WRITERS[ROW_FORMATS[media_type]](names, rows)
         return Answer(body, content_type(media_type), len(rows), truncated)

@@ -59,7 +59,7 @@ def answer(store: Store, request: dict) -> bytes:
     """One request answered as a frame: the rows or triples, or why there are none."""
     try:
         result = store.query(request["query"], prefixes=PREFIXES)
-        done = write_answer(result, request["media_type"], request["max_rows"])
+        done = write_answer(result, request["media_type"], request["max_rows"], request.get("columns", ()))
     except SyntaxError as exc:
         return encode_frame({"ok": False, "kind": "malformed", "message": one_line(exc)})
     except Exception as exc:  # noqa: BLE001 - every other failure is reported, the worker lives on

@@ -10,23 +10,25 @@ copy of the triples is kept in the memory of the process that reads it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
-from pyoxigraph import DefaultGraph, RdfFormat, Store
+import rdflib
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
+from rdflib import URIRef
 
-from .namespaces import PREFIXES
-from .rdf import DEFAULT_BASE, to_rdf
+from .namespaces import PREFIXES, XSD_STRING
+from .rdf import DEFAULT_BASE, triples
 from .sparql_examples import Example, build_examples
 from .sparql_pool import PoolLimits, QueryPool
 from .sparql_results import GRAPH_FORMATS, write_triples
 from .store import GraphMissing
 
+FOLDER = "rdf"  # the store's folder in a built version
 FORMAT = "policykg-rdf"
 VERSION = 1
 DATA = "oxigraph"  # the store's own folder inside ``folder``
@@ -45,33 +47,43 @@ class StoreInfo:
     bytes: int  # on disk
 
 
+def store_folder(version: Path) -> Path:
+    """Where a built version keeps its RDF store."""
+    return version / FOLDER
+
+
 def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def _term(term: URIRef | rdflib.Literal) -> NamedNode | Literal:
+    if isinstance(term, URIRef):
+        return NamedNode(str(term))
+    if term.language:
+        return Literal(str(term), language=term.language)
+    return Literal(str(term), datatype=NamedNode(str(term.datatype or XSD_STRING)))
+
+
+def _quads(graph: nx.MultiDiGraph, base: str) -> Iterator[Quad]:
+    for s, p, o in triples(graph, base):
+        yield Quad(NamedNode(str(s)), NamedNode(str(p)), _term(o), DefaultGraph())
+
+
 def write_store(graph: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE) -> StoreInfo:
-    """Write the graph's RDF into a new store in ``folder`` (new or empty)."""
+    """Write the graph's RDF into a new store in ``folder`` (new or empty), streaming: no copy of all
+    the triples is held in memory on the way."""
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise FileExistsError(f"{folder} is not empty")
-    rdf = to_rdf(graph, base)
-    triples = len(rdf)
-    # N-Triples on disk, then Oxigraph's bulk loader: neither holds a second copy in memory.
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".load-", suffix=".nt")
-    os.close(fd)
-    try:
-        rdf.serialize(destination=tmp, format="nt", encoding="utf-8")
-        del rdf
-        store = Store(str(folder / DATA))
-        store.bulk_load(path=tmp, format=RdfFormat.N_TRIPLES)
-        store.optimize()
-        store.flush()
-        del store
-    finally:
-        os.unlink(tmp)
+    store = Store(str(folder / DATA))
+    store.bulk_extend(_quads(graph, base))
+    store.optimize()
+    store.flush()
+    count = len(store)
+    del store
     seconds = round(time.perf_counter() - started, 3)
-    info = StoreInfo(FORMAT, VERSION, base, triples, graph.graph.get("build_id"), seconds, _size(folder))
+    info = StoreInfo(FORMAT, VERSION, base, count, graph.graph.get("build_id"), seconds, _size(folder))
     (folder / MANIFEST).write_text(json.dumps(asdict(info), ensure_ascii=False), encoding="utf-8")
     return info
 

@@ -16,7 +16,9 @@ import networkx as nx
 from graph import query
 from graph.build import build_graph
 from graph.home import build_lock, discard, publish, stage_version
+from graph.rdf import base_iri
 from graph.store import save_graph
+from graph.triplestore import store_folder, write_store
 from ingest.lexicon import load_lexicon
 from ingest.pipeline import ingest
 from ingest.resolve import resolve
@@ -63,6 +65,8 @@ def build_all(
             source = _index_source(graph) if search_index else None
             # The graph goes to disk and out of memory before the costly encoding.
             save_graph(graph, staged.graph_path)
+            store = write_store(graph, store_folder(staged.path), base_iri())
+            summary["rdf"] = {"triples": store.triples, "bytes": store.bytes}
             del graph
             if source is not None:
                 from search.index import build_index
@@ -77,6 +81,7 @@ def build_all(
             raise
     summary["version"] = version.id
     summary["path"] = str(version.graph_path)
+    summary["rdf"]["path"] = str(store_folder(version.path))
     if "index" in summary:
         summary["index"]["path"] = str(version.index_path)
     return summary

@@ -28,6 +28,7 @@ from graph.schema import ENTITY_TYPES, NodeType
 from graph.store import load_graph
 
 if TYPE_CHECKING:
+    from graph.triplestore import TripleStore
     from search.engine import SearchResponse
     from search.qa.engine import Asker
 
@@ -116,7 +117,13 @@ class Data:
 
         return lambda q, k: [asdict(r) for r in engine.search(q, max(1, min(k, MAX_K))).results]
 
-    # -- the version's RDF store (SPARQL) is opened here too, as a cached property ``rdf_store`` -----
+    # -- the version's RDF store: SPARQL and the RDF downloads -------------------------------------------
+    @cached_property
+    def rdf_store(self) -> TripleStore:
+        """The version's Oxigraph store, read-only; ``GraphMissing`` when the version has none."""
+        from graph.triplestore import open_store, store_folder
+
+        return open_store(store_folder(self.version.path))
 
 
 def _open_searcher(version: Version) -> SearchEngine | None:
