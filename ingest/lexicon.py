@@ -86,6 +86,7 @@ class Lexicon:
     structure: dict
     rules: dict
     stray_words: dict[str, str]
+    formats: dict  # per source format: how its text is extracted
     markers: tuple[Marker, ...]
     programmes: AliasTable
     organisations: AliasTable
@@ -132,6 +133,7 @@ def load_lexicon(root: str | None = None) -> Lexicon:
         structure=structure,
         rules=json.loads((path / "extraction.json").read_text(encoding="utf-8")),
         stray_words=json.loads((path / "normalise.json").read_text(encoding="utf-8"))["stray_words"],
+        formats=json.loads((path / "formats.json").read_text(encoding="utf-8")),
         markers=_markers(structure),
         programmes=_read_tsv(path / "programmes.tsv"),
         organisations=_read_tsv(path / "organisations.tsv"),

@@ -26,11 +26,14 @@ class Sentence:
 
 @dataclass
 class Unit:
-    """A structural unit: part, section, item (numbered) or paragraph."""
+    """A structural unit: a numbered or headed division of the text, or a plain paragraph."""
 
     doc: str
     id: str
-    kind: str  # part | section | item | paragraph
+    # plans: part 一、 | section （一） | item 1. | subitem （1）; laws: part 第一编 | chapter 第一章 |
+    # section 第一节 | article 第一条; paragraph: text outside numbered units. Markdown headings
+    # without numbers take the kind of the rank they open (structure.json: heading_kinds).
+    kind: str
     label: str
     title: str
     start: int
@@ -46,7 +49,7 @@ class Unit:
 
 @dataclass
 class Mention:
-    type: str  # Department | Programme | Organisation | Policy | Place | Figure
+    type: str  # Department | Programme | Organisation | Policy | Publication | Place | Figure
     surface: str
     start: int
     end: int
@@ -67,22 +70,60 @@ class Relation:
 
 
 @dataclass
+class Citation:
+    """A document named in 《》 by another: what was written, and what it asks for."""
+
+    title: str  # as written between 《》 (a short name defined by 以下简称 is replaced by its full title)
+    key: str  # the normalised title: every way of writing one document's title gives the same key
+    type: str  # Policy | Publication
+    issuer: str  # the body named before the title or at its head (中共中央国务院关于… → 中共中央、国务院)
+    version: str  # the version the title names, as a date prefix ("2024", "2024-12-25"), "" for none
+    relation: str  # based_on | implements | amends | cites
+    trigger: str  # the word that says so (根据, 落实 …), "" for a plain citation
+    version_rule: str  # in_force: the version valid on the citing date; revised_after: 修订后的《…》
+    unit: str  # id of the innermost unit holding the citation
+    start: int  # the title's span (inside 《》)
+    end: int
+    sentence_start: int  # the sentence holding it
+    sentence_end: int
+
+
+@dataclass
 class Document:
     id: str
     path: str
-    encoding: str
-    original: str  # decoded file text (without BOM)
+    encoding: str  # detected text encoding; "" for Word and PDF files
+    original: str  # the source's text: the decoded file, or the text extracted from docx/pdf/html
     text: str  # repaired text
     offsets: Sequence[int]  # offsets[i] = position in ``original`` of text[i]; len(text)+1 entries
+    format: str = "txt"  # txt | md | docx | pdf | html
+    sha256: str = ""  # of the source file's bytes
     title: str = ""
     issuer: str = ""
     number: str = ""
     date: str = ""
     units: list[Unit] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # short policy name -> full title
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def relations(self) -> list[Relation]:
+        """Citations that a trigger word types, attached to their task (else to the document)."""
+        tasks = {u.id for u in self.units if u.is_task}
+        return [
+            Relation(
+                c.relation,
+                c.unit if c.unit in tasks else None,
+                c.title,
+                c.trigger,
+                c.sentence_start,
+                c.sentence_end,
+            )
+            for c in self.citations
+            if c.trigger and c.type == "Policy"
+        ]
 
     def source_span(self, start: int, end: int) -> Span:
         """Original-file span covering repaired text[start:end]."""

@@ -18,6 +18,7 @@ CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2010-\u2027\u2030-\u205e"
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _WIDE_SPACE = re.compile("[\u3000\u00a0\u2002-\u200a\t]")
 _HR = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")  # a Markdown/HTML comment line (<!-- INFO END -->)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})[ \t]*")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|>~])")
@@ -89,7 +90,7 @@ def _stray_patterns(words: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern
 def _clean_line(raw: str, start: int, lexicon: Lexicon) -> Line:
     line = Mapped(raw, list(range(start, start + len(raw))))
     line = line.sub(_ZERO_WIDTH).sub(_WIDE_SPACE, " ")
-    if _HR.match(line.text):
+    if _HR.match(line.text) or _COMMENT.match(line.text):
         return Line(Mapped("", []), 0, True, True)
     line = line.sub(_QUOTE)
     heading = _HEADING.match(line.text)
@@ -120,7 +121,9 @@ def _joinable(prev: Line, nxt: Line, lexicon: Lexicon) -> bool:
     return True
 
 
-def normalise(original: str, lexicon: Lexicon) -> Normalised:
+def normalise(original: str, lexicon: Lexicon, rewrap: bool = True) -> Normalised:
+    """Repair ``original``. With ``rewrap`` a line break that splits a sentence (a page break in a
+    text file or PDF) is joined; without it (Word, web pages) every line is its own paragraph."""
     lines: list[Line] = []
     cursor = 0
     for raw in original.splitlines(keepends=True):
@@ -136,7 +139,7 @@ def normalise(original: str, lexicon: Lexicon) -> Normalised:
             continue
         if line.blank:
             continue
-        if previous is not None and paragraphs and _joinable(previous, line, lexicon):
+        if rewrap and previous is not None and paragraphs and _joinable(previous, line, lexicon):
             merged, level = paragraphs[-1]
             paragraphs[-1] = (Mapped(merged.text + line.body.text, merged.pos + line.body.pos), level)
         else:

@@ -12,7 +12,7 @@ from .lexicon import Lexicon, load_lexicon
 from .metadata import extract_metadata
 from .model import Document, IngestError
 from .normalise import normalise
-from .reader import SUPPORTED_SUFFIXES, read_document
+from .readers import SUPPORTED_SUFFIXES, read_source
 from .structure import parse_structure
 
 
@@ -27,8 +27,8 @@ def _doc_id(path: Path, taken: set[str]) -> str:
 
 def load_document(path: Path, doc_id: str, lexicon: Lexicon) -> Document:
     """Read, repair and structure one file (no entity extraction yet)."""
-    original, encoding = read_document(path)
-    norm = normalise(original, lexicon)
+    source = read_source(path, lexicon.formats)
+    norm = normalise(source.text, lexicon, rewrap=source.rewrap)
     if not norm.text.strip():
         raise IngestError(f"{path}: 没有可读的文字 (no readable text)")
     units, warnings = parse_structure(doc_id, norm, lexicon)
@@ -37,10 +37,12 @@ def load_document(path: Path, doc_id: str, lexicon: Lexicon) -> Document:
     return Document(
         id=doc_id,
         path=str(path),
-        encoding=encoding,
-        original=original,
+        encoding=source.encoding,
+        original=source.text,
         text=norm.text,
         offsets=norm.offsets,
+        format=source.format,
+        sha256=source.sha256,
         title=meta.title or path.stem,
         issuer=meta.issuer,
         number=meta.number,

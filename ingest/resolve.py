@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .extract.scan import strip_quotes
 from .lexicon import AliasTable, Lexicon
 from .model import Document
+from .titles import title_key
 
 
 @dataclass
@@ -118,6 +119,17 @@ def _from_table(names: set[str], table: AliasTable) -> dict[str, str]:
     return {n: index.get(n, n) for n in names}
 
 
+def _titles(names: set[str], docs: list[Document], lexicon: Lexicon) -> dict[str, str]:
+    """Title variants of one document are one entity, named by the ingested document's title when
+    there is one, else by the fullest form without a version (中华人民共和国科学技术普及法)."""
+    titles = {title_key(d.title, lexicon).key: d.title for d in docs}
+    groups: dict[str, list[tuple[bool, int, str]]] = {}
+    for name in names:
+        key = title_key(name, lexicon)
+        groups.setdefault(key.key, []).append((not key.version, len(name), name))
+    return {name: titles.get(key) or max(group)[2] for key, group in groups.items() for _, _, name in group}
+
+
 def resolve(docs: list[Document], lexicon: Lexicon) -> Resolution:
     names: dict[str, set[str]] = {}
     for doc in docs:
@@ -129,7 +141,8 @@ def resolve(docs: list[Document], lexicon: Lexicon) -> Resolution:
         "Programme": _programmes(names.get("Programme", set()), lexicon),
         "Organisation": _from_table(names.get("Organisation", set()), lexicon.organisations),
         "Place": _from_table(names.get("Place", set()), lexicon.places),
-        "Policy": {n: n for n in names.get("Policy", set())},
+        "Policy": _titles(names.get("Policy", set()), docs, lexicon),
+        "Publication": _titles(names.get("Publication", set()), docs, lexicon),
     }
     entities: dict[str, Entity] = {}
     by_surface: dict[tuple[str, str], str] = {}
@@ -140,11 +153,13 @@ def resolve(docs: list[Document], lexicon: Lexicon) -> Resolution:
             if surface != name:
                 entity.aliases.add(surface)
             by_surface[(type_, surface)] = key
+            if type_ in ("Policy", "Publication"):
+                entity.attrs["key"] = title_key(name, lexicon).key  # one key per document title
     for doc in docs:
         for short, full in doc.aliases.items():
-            entity = entities.get(f"policy:{full}")
-            if entity:
-                entity.aliases.add(short)
+            entity_id = by_surface.get(("Policy", full))
+            if entity_id:
+                entities[entity_id].aliases.add(short)
         for m in doc.mentions:
             if m.type == "Policy" and m.attrs.get("issuer"):
                 issuer = canonical["Organisation"].get(m.attrs["issuer"], m.attrs["issuer"])

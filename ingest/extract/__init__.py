@@ -8,11 +8,11 @@ from .departments import extract_departments
 from .figures import extract_figures
 from .organisations import extract_organisations
 from .places import extract_places
-from .policies import extract_policies, extract_relations
+from .policies import TITLE_TYPES, extract_citations, extract_policies
 from .programmes import extract_programmes
 
 # When spans overlap the longer one wins; on equal length, the earlier type in this list.
-PRIORITY = ["Department", "Policy", "Programme", "Organisation", "Place", "Figure"]
+PRIORITY = ["Department", "Policy", "Publication", "Programme", "Organisation", "Place", "Figure"]
 
 
 def _select(mentions: list[Mention]) -> list[Mention]:
@@ -21,7 +21,7 @@ def _select(mentions: list[Mention]) -> list[Mention]:
     occupied: set[int] = set()
     for m in ranked:
         cells = set(range(m.start, m.end))
-        if m.type == "Policy" or not cells & occupied:
+        if m.type in TITLE_TYPES or not cells & occupied:
             taken.append(m)
             occupied |= cells
     return sorted(taken, key=lambda m: m.start)
@@ -41,7 +41,7 @@ def _owner(doc: Document, pos: int) -> str:
 
 
 def extract(doc: Document, lexicon: Lexicon, known_programmes: set[str]) -> None:
-    """Fill ``doc.mentions`` and ``doc.relations``."""
+    """Fill ``doc.mentions`` and ``doc.citations``."""
     text = doc.text
     departments = extract_departments(doc)
     organisations = extract_organisations(text, lexicon)
@@ -60,4 +60,4 @@ def extract(doc: Document, lexicon: Lexicon, known_programmes: set[str]) -> None
     for m in mentions:
         m.unit = m.unit or _owner(doc, m.start)
     doc.mentions = [m for m in mentions if m.unit]
-    doc.relations = extract_relations(doc, lexicon, [m for m in doc.mentions if m.type == "Policy"])
+    doc.citations = extract_citations(doc, lexicon, doc.mentions)

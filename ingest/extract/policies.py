@@ -1,13 +1,16 @@
-"""Policies cited in 《》, their issuers, short names, and the relations trigger words express."""
+"""Titles cited in 《》: policies and publications, their issuers and short names, and the
+citation each makes — typed by a trigger word, with the version it asks for."""
 
 from __future__ import annotations
 
 import re
 
 from ..lexicon import Lexicon
-from ..model import Document, Mention, Relation
+from ..model import Citation, Document, Mention
+from ..titles import title_issuer, title_key
 
 _CLAUSE = re.compile("[，。；！？\n]")
+TITLE_TYPES = ("Policy", "Publication")
 
 
 def _titles(text: str):
@@ -24,15 +27,23 @@ def _titles(text: str):
                 yield begin, i
 
 
-def _issuer(text: str, start: int, issuers: list[Mention]) -> str:
+def _issuer(start: int, issuers: list[Mention]) -> str:
     for org in issuers:
         if org.end == start - 1:
             return org.surface
     return ""
 
 
+def _title_type(key: str, rules: dict) -> str:
+    """A periodical or report (《决策咨询专报》, 《科技日报》) is a publication; a title in the form of an
+    official document (关于…的报告) stays a policy."""
+    if any(form in key for form in rules["document_forms"]):
+        return "Policy"
+    return "Publication" if any(key.endswith(s) for s in rules["publication_suffixes"]) else "Policy"
+
+
 def extract_policies(doc: Document, lexicon: Lexicon, organisations: list[Mention]) -> list[Mention]:
-    """Policy mentions; short names defined by （以下简称…） are recorded on the document."""
+    """Policy and publication mentions; short names defined by （以下简称…） are recorded on the document."""
     rules = lexicon.rules["policy"]
     text, out = doc.text, []
     for start, end in _titles(text):
@@ -40,12 +51,14 @@ def extract_policies(doc: Document, lexicon: Lexicon, organisations: list[Mentio
         alias = re.match(rules["alias_definition"], text[end + 1 : end + 30])
         if alias:
             doc.aliases[alias["alias"]] = title
-        out.append(Mention("Policy", title, start, end, "", {"issuer": _issuer(text, start, organisations)}))
-    own = {doc.title} | {s for s, full in doc.aliases.items() if full == doc.title}
-    own |= set(rules["self_reference"])
+        out.append(Mention("Policy", title, start, end, "", {"issuer": _issuer(start, organisations)}))
+    own_key = title_key(doc.title, lexicon).key
+    own = {s for s, full in doc.aliases.items() if full == doc.title} | set(rules["self_reference"])
     for m in out:
         m.surface = doc.aliases.get(m.surface, m.surface)
-        m.attrs["self"] = m.surface in own
+        key = title_key(m.surface, lexicon).key
+        m.attrs["self"] = m.surface in own or key == own_key
+        m.type = _title_type(key, lexicon.rules["citation"])
     return out
 
 
@@ -66,20 +79,36 @@ def _trigger(clause: str, at: int, end: int, triggers: dict) -> tuple[str, str] 
     return (best[1], best[2]) if best else None
 
 
-def extract_relations(doc: Document, lexicon: Lexicon, policies: list[Mention]) -> list[Relation]:
+def _citation(doc: Document, m: Mention, lexicon: Lexicon) -> Citation:
+    text = doc.text
     triggers = lexicon.rules["relations"]
-    text, out = doc.text, []
-    for m in policies:
-        if m.attrs.get("self"):
-            continue
-        stop = _CLAUSE.search(text, m.end)
-        clause_start = max([c.end() for c in _CLAUSE.finditer(text, 0, m.start)] or [0])
-        clause_end = stop.start() if stop else len(text)
-        clause = text[clause_start:clause_end]
-        found = _trigger(clause, m.start - 1 - clause_start, m.end + 1 - clause_start, triggers)
-        if found:
-            owner = m.unit if doc.unit(m.unit).is_task else None
-            sentence = doc.sentence_at(m.start)
-            span = (sentence.start, sentence.end) if sentence else (clause_start, clause_end)
-            out.append(Relation(found[0], owner, m.surface, found[1], *span))
-    return out
+    stop = _CLAUSE.search(text, m.end)
+    clause_start = max([c.end() for c in _CLAUSE.finditer(text, 0, m.start)] or [0])
+    clause_end = stop.start() if stop else len(text)
+    clause = text[clause_start:clause_end]
+    found = _trigger(clause, m.start - 1 - clause_start, m.end + 1 - clause_start, triggers)
+    before = text[clause_start : m.start - 1]
+    revised = any(before.endswith(w) for w in lexicon.rules["citation"]["revised_after"])
+    sentence = doc.sentence_at(m.start)
+    span = (sentence.start, sentence.end) if sentence else (clause_start, clause_end)
+    key = title_key(m.surface, lexicon)
+    return Citation(
+        title=m.surface,
+        key=key.key,
+        type=m.type,
+        issuer=m.attrs.get("issuer") or title_issuer(m.surface, lexicon),
+        version=key.version,
+        relation=found[0] if found else "cites",
+        trigger=found[1] if found else "",
+        version_rule="revised_after" if revised else "in_force",
+        unit=m.unit,
+        start=m.start,
+        end=m.end,
+        sentence_start=span[0],
+        sentence_end=span[1],
+    )
+
+
+def extract_citations(doc: Document, lexicon: Lexicon, titles: list[Mention]) -> list[Citation]:
+    """One citation per title in 《》 that is not the document's own."""
+    return [_citation(doc, m, lexicon) for m in titles if m.type in TITLE_TYPES and not m.attrs.get("self")]

@@ -1,12 +1,8 @@
-"""Read a document file into text, detecting its encoding."""
+"""Plain text and Markdown: detect the encoding and decode."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .model import IngestError
-
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
+from ..model import IngestError
 
 # Tried in order; GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
 _ENCODINGS = ("utf-8", "gb18030")
@@ -56,14 +52,5 @@ def decode(raw: bytes, name: str = "input") -> tuple[str, str]:
     raise IngestError(f"{name}: 无法识别的文本编码 (unknown encoding: not UTF-8 or GB18030/GBK)")
 
 
-def read_document(path: str | Path) -> tuple[str, str]:
-    """Read a .txt/.md file; returns (text without BOM, detected encoding)."""
-    path = Path(path)
-    if not path.exists():
-        raise IngestError(f"{path}: 文件不存在 (no such file)")
-    if path.is_dir():
-        raise IngestError(f"{path}: 是目录而不是文件 (a directory, not a file)")
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        supported = ", ".join(SUPPORTED_SUFFIXES)
-        raise IngestError(f"{path}: 不支持的格式 {path.suffix or '(none)'} (supported: {supported})")
-    return decode(path.read_bytes(), str(path))
+def read_text(raw: bytes, name: str, _rules: dict) -> tuple[str, str]:
+    return decode(raw, name)

@@ -1,11 +1,11 @@
 from ingest.lexicon import load_lexicon
 from ingest.normalise import normalise
-from ingest.reader import read_document
+from ingest.readers import read_source
 from tests.conftest import PLAN
 
 
 def _plan():
-    original, _ = read_document(PLAN)
+    original = read_source(PLAN, load_lexicon().formats).text
     return original, normalise(original, load_lexicon())
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from ingest.model import IngestError
-from ingest.reader import decode, read_document
+from ingest.readers.text import decode
 
 TEXT = "一、总体要求\n（一）加强科协组织建设。责任部室（单位）：组人部。\n"
 
@@ -30,14 +30,3 @@ def test_bad_bytes_give_one_line_errors(raw, message):
     with pytest.raises(IngestError) as err:
         decode(raw, "x.txt")
     assert message in str(err.value) and "\n" not in str(err.value)
-
-
-def test_missing_directory_and_unsupported_paths(tmp_path):
-    with pytest.raises(IngestError, match="no such file"):
-        read_document(tmp_path / "nope.txt")
-    with pytest.raises(IngestError, match="directory"):
-        read_document(tmp_path)
-    pdf = tmp_path / "a.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    with pytest.raises(IngestError, match="supported"):
-        read_document(pdf)

@@ -1,0 +1,80 @@
+"""Citations that land: which ingested document a 《title》 in another document refers to, and why.
+
+A citation matches the documents whose title has the same key (see ``titles``). When several
+versions share the key, the citation gets the version named in its title (《…（2024年修订）》), else
+the version the text asks for — 修订后的《…》 is the first version issued after the citing
+document — else the version in force on the citing document's date. The reason says which rule
+chose the document, with the dates it compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Lexicon, load_lexicon
+from .model import Citation, Document
+from .titles import title_key
+
+
+@dataclass(frozen=True)
+class CitationLink:
+    source: str  # id of the citing document
+    citation: Citation
+    target: str | None  # id of the ingested document the citation lands on, None when none matches
+    reason: str  # why that document, in words a reader can check
+
+    @property
+    def title(self) -> str:
+        return self.citation.title
+
+    @property
+    def relation(self) -> str:
+        return self.citation.relation
+
+
+def choose_version(citation: Citation, citing: Document, versions: list[Document]) -> tuple[Document, str]:
+    """The version a citation refers to among documents sharing its title key, with the reason."""
+    ordered = sorted(versions, key=lambda d: (d.date or "9999", d.id))
+    if len(ordered) == 1:
+        return ordered[0], f"标题相符的唯一文件（{ordered[0].date or '日期不明'}）"
+    chosen, why = _pick(citation, citing, ordered)
+    listed = "、".join(d.date or "日期不明" for d in ordered)
+    return chosen, f"{why}（共 {len(ordered)} 个版本：{listed}）"
+
+
+def _pick(citation: Citation, citing: Document, ordered: list[Document]) -> tuple[Document, str]:
+    named = [d for d in ordered if citation.version and d.date.startswith(citation.version)]
+    if named:
+        return named[-1], f"标题注明版本 {citation.version}，取 {named[-1].date} 的版本"
+    dated = [d for d in ordered if d.date]
+    if not dated:
+        return ordered[-1], "各版本日期不明，取其中最后一个"
+    if not citing.date:
+        return dated[-1], f"引用文件没有日期，取最新版本 {dated[-1].date}"
+    if citation.version_rule == "revised_after":
+        after = [d for d in dated if d.date > citing.date]
+        if after:
+            return after[0], f"原文要求修订后的版本：取引用文件（{citing.date}）之后发布的第一个版本 {after[0].date}"
+        return dated[-1], f"原文要求修订后的版本，但没有晚于 {citing.date} 的版本，取最新版本 {dated[-1].date}"
+    in_force = [d for d in dated if d.date <= citing.date]
+    if in_force:
+        return in_force[-1], f"取引用文件日期（{citing.date}）时有效的版本 {in_force[-1].date}"
+    return dated[0], f"各版本都晚于引用文件日期（{citing.date}），取最早的版本 {dated[0].date}"
+
+
+def resolve_citations(docs: list[Document], lexicon: Lexicon | None = None) -> list[CitationLink]:
+    """Every citation of every document, resolved against the documents given."""
+    lexicon = lexicon or load_lexicon()
+    by_key: dict[str, list[Document]] = {}
+    for doc in docs:
+        by_key.setdefault(title_key(doc.title, lexicon).key, []).append(doc)
+    links = []
+    for doc in docs:
+        for citation in doc.citations:
+            versions = [d for d in by_key.get(citation.key, []) if d.id != doc.id]
+            if not versions:
+                links.append(CitationLink(doc.id, citation, None, "没有标题相符的已导入文件"))
+                continue
+            target, reason = choose_version(citation, doc, versions)
+            links.append(CitationLink(doc.id, citation, target.id, reason))
+    return links
