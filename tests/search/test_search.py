@@ -1,5 +1,4 @@
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -120,17 +119,17 @@ def test_limits_and_folding(searcher):
     assert ids(searcher.search("遠航工程", k=1, mode="bm25")) == ["4.7.1"]
 
 
-def test_reloaded_index_gives_identical_results(searcher, built_home):
-    again = Searcher.open(built_home / "index")
+def test_reloaded_index_gives_identical_results(searcher, search_index_path):
+    again = Searcher.open(search_index_path)
     for mode in ("bm25", "dense", "hybrid"):
         for query in ("科技志愿服务", "资助年轻科研人员出国进修", "学会部负责哪些任务？"):
             a, b = searcher.search(query, mode=mode).to_dict(), again.search(query, mode=mode).to_dict()
             assert a == b
 
 
-def _copy_index(built_home: Path, tmp_path: Path) -> Path:
+def _copy_index(index: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "index"
-    shutil.copytree(built_home / "index", folder)
+    shutil.copytree(index, folder)
     return folder
 
 
@@ -149,16 +148,16 @@ def test_missing_index_is_a_clear_error(tmp_path):
         lambda f: (f / "units.json").write_text("[]", encoding="utf-8"),
     ],
 )
-def test_corrupt_index_is_a_clear_error_at_load(built_home, tmp_path, damage):
-    folder = _copy_index(built_home, tmp_path)
+def test_corrupt_index_is_a_clear_error_at_load(search_index_path, tmp_path, damage):
+    folder = _copy_index(search_index_path, tmp_path)
     damage(folder)
     with pytest.raises(IndexMissing, match="policykg build"):
         Searcher.open(folder)
 
 
 @pytest.mark.parametrize("part", ["units.faiss", "pieces.faiss"])
-def test_corrupt_vectors_are_a_clear_error_at_query(built_home, tmp_path, part):
-    folder = _copy_index(built_home, tmp_path)
+def test_corrupt_vectors_are_a_clear_error_at_query(search_index_path, tmp_path, part):
+    folder = _copy_index(search_index_path, tmp_path)
     data = (folder / part).read_bytes()
     (folder / part).write_bytes(data[: len(data) // 3])
     searcher = Searcher.open(folder)
@@ -167,19 +166,19 @@ def test_corrupt_vectors_are_a_clear_error_at_query(built_home, tmp_path, part):
         searcher.search("科技志愿服务", mode="hybrid")
 
 
-def test_corrupt_bm25_is_a_clear_error(built_home, tmp_path):
-    folder = _copy_index(built_home, tmp_path)
+def test_corrupt_bm25_is_a_clear_error(search_index_path, tmp_path):
+    folder = _copy_index(search_index_path, tmp_path)
     for f in (folder / "bm25").iterdir():
         f.write_bytes(b"\x00")
     with pytest.raises(IndexMissing, match="policykg build"):
         Searcher.open(folder).search("科技志愿服务", mode="bm25")
 
 
-def test_bm25_mode_does_not_import_torch(built_home):
+def test_bm25_mode_does_not_import_torch(search_index_path):
     code = (
         "import sys\n"
         "from search.engine import Searcher\n"
-        f"s = Searcher.open({str(built_home / 'index')!r})\n"
+        f"s = Searcher.open({str(search_index_path)!r})\n"
         "assert s.search('远航工程', mode='bm25').results[0].id == '4.7.1'\n"
         "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
     )
@@ -196,7 +195,7 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_cli_search_text_and_json(built_home, capsys):
+def test_cli_search_text_and_json(in_search_home, capsys):
     code, out, _ = run(capsys, "search", "远航工程", "-k", "3")
     assert code == 0 and out.splitlines()[0].split()[2] == "4.7.1" and "远航工程" in out
     code, out, _ = run(capsys, "search", "远航工程", "-k", "2", "--mode", "bm25", "--json")
@@ -205,13 +204,13 @@ def test_cli_search_text_and_json(built_home, capsys):
     assert RESULT_KEYS <= set(data["results"][0])
 
 
-def test_cli_bad_query_is_one_line_and_exit_1(built_home, capsys):
+def test_cli_bad_query_is_one_line_and_exit_1(in_search_home, capsys):
     for query in ("？", "x" * 501):
         code, out, err = run(capsys, "search", query)
         assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and err.startswith("policykg: ")
 
 
-def test_cli_batch_reads_stdin_and_loads_the_model_once(built_home, capsys, monkeypatch):
+def test_cli_batch_reads_stdin_and_loads_the_model_once(in_search_home, capsys, monkeypatch):
     import io
 
     from search.encoder import get_encoder
@@ -234,9 +233,9 @@ def test_cli_missing_index_tells_to_rebuild(tmp_path, capsys, monkeypatch):
     assert code == 1 and "policykg build" in err and len(err.strip().splitlines()) == 1
 
 
-def test_failed_build_keeps_the_last_graph_and_index(built_home, tmp_path, monkeypatch, capsys):
+def test_failed_build_keeps_the_last_graph_and_index(search_home, tmp_path, monkeypatch, capsys):
     home = tmp_path / "home"
-    shutil.copytree(built_home, home)
+    shutil.copytree(search_home, home)
     monkeypatch.setenv("POLICYKG_HOME", str(home))
     before = {p.relative_to(home): p.read_bytes() for p in home.rglob("*") if p.is_file()}
 
@@ -247,8 +246,17 @@ def test_failed_build_keeps_the_last_graph_and_index(built_home, tmp_path, monke
     code, _, err = run(capsys, "build", "-q")
     assert code == 1 and "encoding failed" in err
     after = {p.relative_to(home): p.read_bytes() for p in home.rglob("*") if p.is_file()}
-    assert after == before  # same files, same bytes, no staging folder left behind
-    assert os.listdir(home) == os.listdir(built_home)
+    assert after == before  # same files, same bytes, no staged version left behind
+    assert Searcher.open().search("远航工程", k=1).results[0].id == "4.7.1"  # the served index still answers
+
+
+def test_the_web_app_searches_the_served_version(in_search_home):
+    from web.app import create_app
+
+    client = create_app({"TESTING": True}).test_client()
+    body = client.get("/api/search", query_string={"q": "远航工程", "k": 3}).get_json()
+    assert body["results"][0]["id"] == "4.7.1"
+    assert client.get("/api/tasks/jiangxi-cast-reform-2021-2025/4.7.1").get_json()["neighbours"]
 
 
 def test_candidate_pool_path_agrees_on_clear_queries(searcher):

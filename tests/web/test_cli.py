@@ -3,6 +3,7 @@ import os
 
 import pytest
 
+from graph.home import require_version
 from tests.conftest import PLAN
 from web.cli import main
 
@@ -74,14 +75,14 @@ def test_stats(built_home, capsys):
     ],
 )
 def test_bad_input_is_refused_and_keeps_the_last_graph(built_home, tmp_path, capsys, name, content, message):
-    graph_file = built_home / "graph.json"
-    before = graph_file.read_bytes()
+    served = require_version()
+    before = served.graph_path.read_bytes()
     bad = tmp_path / name
     if content is not None:
         bad.write_bytes(content)
     code, _, err = run(capsys, "build", "-q", str(bad))
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1
-    assert graph_file.read_bytes() == before
+    assert require_version() == served and served.graph_path.read_bytes() == before
 
 
 def test_unstructured_text_is_ingested_as_paragraphs_with_a_warning(tmp_path, capsys, monkeypatch):
@@ -90,12 +91,13 @@ def test_unstructured_text_is_ingested_as_paragraphs_with_a_warning(tmp_path, ca
     note.write_text("会议纪要\n\n今天讨论了科普工作。\n\n下一步加强宣传。\n", encoding="utf-8")
     code, out, err = run(capsys, "build", "-q", str(note))
     assert code == 0 and "no recognisable structure" in err and "0 tasks" in out
-    assert os.path.exists(tmp_path / "home" / "graph.json")
+    assert require_version().graph_path.exists()
 
 
 def test_build_with_a_missing_model_fails_cleanly_and_keeps_the_build(built_home, capsys):
-    before = (built_home / "graph.json").read_bytes()
+    served = require_version()
+    before = served.graph_path.read_bytes()
     code, _, err = run(capsys, "build", "-q", "--model", str(built_home / "no-such-model"))
     assert code == 1 and "model" in err and len(err.strip().splitlines()) == 1
-    assert (built_home / "graph.json").read_bytes() == before
-    assert not [p for p in os.listdir(built_home) if p.startswith(".")]
+    assert require_version() == served and served.graph_path.read_bytes() == before
+    assert not [p for p in os.listdir(built_home / "versions") if p.startswith(".")]  # nothing staged is left
