@@ -1,0 +1,59 @@
+"""A build writes a new version and switches to it whole; a failed build leaves the last one served."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from graph.home import build_lock, current_version
+from graph.store import load_graph
+from web.cli import main
+from web.pipeline import build_all
+
+
+def snapshot(home) -> dict:
+    return {p.relative_to(home): p.read_bytes() for p in home.rglob("*") if p.is_file()}
+
+
+def test_a_build_publishes_a_new_version_and_switches(mini_home, mini_plan):
+    first = current_version()
+    assert first is not None and first.graph_path.exists()
+    summary = build_all([str(mini_plan)], warn=lambda _: None, progress=False, search_index=False)
+    second = current_version()
+    assert second is not None and second.id == summary["version"] != first.id
+    assert summary["path"] == str(second.graph_path)
+    graph = load_graph(second.graph_path)
+    assert graph.graph["build_id"] == second.id and "task:mini/1.1.2" in graph
+    assert sorted(os.listdir(mini_home / "versions")) == sorted([first.id, second.id])
+
+
+def test_a_failure_while_indexing_keeps_the_last_version_and_leaves_nothing(mini_home, mini_plan, monkeypatch):
+    before, served = snapshot(mini_home), current_version()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("index build failed")
+
+    monkeypatch.setattr("search.index.build_index", boom)
+    with pytest.raises(RuntimeError, match="index build failed"):
+        build_all([str(mini_plan)], warn=lambda _: None, progress=False)
+    assert current_version() == served
+    assert snapshot(mini_home) == before  # no staged version, no changed byte
+
+
+def test_bad_input_keeps_the_last_version(mini_home, tmp_path, capsys):
+    before = snapshot(mini_home)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["build", "-q", str(empty)]) == 1
+    assert "empty" in capsys.readouterr().err
+    assert snapshot(mini_home) == before
+
+
+def test_a_build_while_another_runs_is_refused_in_one_line(mini_home, mini_plan, capsys):
+    served = current_version()
+    with build_lock():
+        assert main(["build", "-q", str(mini_plan)]) == 1
+    err = capsys.readouterr().err
+    assert "another build is running" in err and len(err.strip().splitlines()) == 1
+    assert current_version() == served
