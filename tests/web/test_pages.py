@@ -138,7 +138,7 @@ def test_serve_builds_first_and_prints_the_url(tmp_path):
             assert r.headers["Server"] == "policykg" and json.load(r) == {"status": "ok", "graph": "ready"}
         with urllib.request.urlopen(url + "api/stats", timeout=60) as r:
             assert json.load(r)["tasks"] == 33
-        assert (tmp_path / "graph.json").exists()
+        assert (tmp_path / "current.json").exists()  # a version was built and switched in
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=30)
