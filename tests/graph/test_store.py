@@ -1,0 +1,64 @@
+"""The graph file: plain JSON, written atomically, refused with a clear message when unusable."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import networkx as nx
+import pytest
+
+from graph.store import GraphMissing, atomic_open, atomic_write, from_json, load_graph, save_graph, to_json
+
+
+def tiny() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph(build_id="b1")
+    graph.add_node("task:d/1.1", type="Task", id="1.1", text="任务", source={"start": 0, "end": 2})
+    graph.add_node("department:学会部", type="Department", name="学会部")
+    graph.add_edge("department:学会部", "task:d/1.1", key="r0", type="responsible_for", role="lead")
+    graph.add_edge("department:学会部", "task:d/1.1", key="r1", type="responsible_for", role="supporting")
+    return graph
+
+
+def test_round_trip_keeps_attributes_parallel_edges_and_reserved_names(tmp_path):
+    graph, path = tiny(), tmp_path / "graph.json"
+    assert save_graph(graph, path) == path.stat().st_size
+    again = load_graph(path)
+    assert again.graph == {"build_id": "b1"}
+    assert dict(again.nodes(data=True)) == dict(graph.nodes(data=True))  # a unit's own "id" survives
+    assert sorted(again.edges(keys=True, data=True)) == sorted(graph.edges(keys=True, data=True))
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    path = tmp_path / "graph.json"
+    atomic_write(path, b"old")
+    with pytest.raises(RuntimeError):
+        with atomic_open(path) as fh:
+            fh.write(b"half of the new")
+            raise RuntimeError("disk full")
+    assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["graph.json"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    path = tmp_path / "graph.json"
+    atomic_write(path, b"{}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_unknown_format_is_refused():
+    data = to_json(tiny())
+    with pytest.raises(GraphMissing, match="unknown format"):
+        from_json({**data, "version": 99})
+    with pytest.raises(GraphMissing, match="unknown format"):
+        from_json({**data, "format": "something-else"})
+
+
+@pytest.mark.parametrize("content", [None, b"{not json", b"\xff\xfe\x00garbage"])
+def test_missing_or_unreadable_files_tell_the_user_to_build(tmp_path, content):
+    path = tmp_path / "graph.json"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(GraphMissing, match="policykg build"):
+        load_graph(path)
