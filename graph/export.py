@@ -109,7 +109,7 @@ def to_graphml(graph: nx.MultiDiGraph) -> bytes:
     """GraphML that ``networkx.read_graphml`` and Gephi load; nodes are labelled with their names."""
     nodes = [{**flatten(a), "label": a["name"]} for _, a in graph.nodes(data=True)]
     edges = [flatten(a) for *_, a in graph.edges(data=True)]
-    out = nx.MultiDiGraph(**_typed([flatten(graph.graph)])[0])
+    out: nx.MultiDiGraph = nx.MultiDiGraph(**_typed([flatten(graph.graph)])[0])
     out.add_nodes_from(zip(graph.nodes, _typed(nodes), strict=True))
     # Edge ids must be unique in GraphML; the graph's keys (part_of, mentions@12) are not.
     for i, ((u, v), attrs) in enumerate(zip(graph.edges(), _typed(edges), strict=True)):
@@ -156,6 +156,8 @@ def to_neo4j_csv(graph: nx.MultiDiGraph) -> dict[str, bytes]:
 
 
 def serialize_rdf(rdf: Graph, fmt: Format) -> bytes:
+    if fmt.rdflib is None:
+        raise ValueError(f"{fmt.name} is not an RDF format")
     if fmt.name == "jsonld":
         return rdf.serialize(format="json-ld", context=JSONLD_CONTEXT, encoding="utf-8")
     return rdf.serialize(format=fmt.rdflib, encoding="utf-8")

@@ -35,7 +35,7 @@ DEFAULT_BASE = "https://policykg.example/id/"
 BASE_ENV = "POLICYKG_BASE_IRI"
 PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
-CLASSES = {
+CLASSES: dict[str, URIRef] = {
     NodeType.DOCUMENT: PKG.Document,
     NodeType.PART: PKG.Part,
     NodeType.SECTION: PKG.Section,
@@ -50,14 +50,35 @@ CLASSES = {
     NodeType.FIGURE: PKG.Figure,
 }
 # Edge types with a plain predicate; the reified ones also carry where the text says so.
-PLAIN = {EdgeType.PART_OF: DCTERMS.isPartOf, EdgeType.ISSUED_BY: DCTERMS.publisher, EdgeType.SAME_AS: OWL.sameAs}
-REIFIED = {
+PLAIN: dict[str, URIRef] = {
+    EdgeType.PART_OF: DCTERMS.isPartOf,
+    EdgeType.ISSUED_BY: DCTERMS.publisher,
+    EdgeType.SAME_AS: OWL.sameAs,
+}
+REIFIED: dict[str, URIRef] = {
+    EdgeType.RESPONSIBLE_FOR: PKG.responsibleFor,  # also pkg:responsibleUnit and the role, from the task
     EdgeType.MENTIONS: PKG.mentions,
     EdgeType.BASED_ON: PKG.basedOn,
     EdgeType.IMPLEMENTS: PKG.implements,
     EdgeType.AMENDS: PKG.amends,
 }
 ROLES = {Role.LEAD: PKG.leadUnit, Role.SUPPORTING: PKG.supportingUnit}
+
+
+def rdf_class(node_type: str) -> URIRef:
+    """The class of a node type: a standard one where it fits, else ``pkg:`` and the type's name."""
+    return CLASSES.get(node_type) or PKG[node_type]
+
+
+def predicate_of(edge_type: str) -> URIRef:
+    """The predicate of an edge type: a standard or project one, else ``pkg:`` and the camel-cased name."""
+    found = PLAIN.get(edge_type) or REIFIED.get(edge_type)
+    if found is not None:
+        return found
+    head, *rest = edge_type.split("_")
+    return PKG[head + "".join(w.title() for w in rest)]
+
+
 ZH = "zh"
 
 
@@ -151,7 +172,7 @@ class _Converter:
 
     def add_node(self, node: str, attrs: dict) -> None:
         subject = self.iri.node(node)
-        self.add((subject, RDF.type, CLASSES[attrs["type"]]))
+        self.add((subject, RDF.type, rdf_class(attrs["type"])))
         self.add((subject, SKOS.prefLabel, _zh(attrs["name"])))
         for alias in attrs.get("aliases", []):
             self.add((subject, SKOS.altLabel, _zh(alias)))
@@ -162,17 +183,14 @@ class _Converter:
 
     def add_edge(self, source: str, target: str, key: str, attrs: dict) -> None:
         s, o, kind = self.iri.node(source), self.iri.node(target), attrs["type"]
-        if kind in PLAIN:
-            self.add((s, PLAIN[kind], o))
+        if kind in PLAIN or (kind not in REIFIED and "sentence_source" not in attrs):
+            self.add((s, predicate_of(kind), o))
             return
+        predicate = predicate_of(kind)
+        self.add((s, predicate, o))
         if kind == EdgeType.RESPONSIBLE_FOR:
-            self.add((s, PKG.responsibleFor, o))
             self.add((o, PKG.responsibleUnit, s))
             self.add((o, ROLES[attrs["role"]], s))
-            predicate = PKG.responsibleFor
-        else:
-            predicate = REIFIED[kind]
-            self.add((s, predicate, o))
         self.add_statement(self.iri.statement(source, key, target), (s, predicate, o), source, target, attrs)
 
     def add_statement(self, st: URIRef, triple: tuple, source: str, target: str, attrs: dict) -> None:

@@ -1,4 +1,5 @@
-"""export, sparql: the graph in formats other tools read, and read-only SPARQL from the command line."""
+"""export, sparql, publish: the graph in formats other tools read, read-only SPARQL over the built store,
+and the RDF sent to a SPARQL server."""
 
 from __future__ import annotations
 
@@ -11,9 +12,14 @@ from urllib.parse import unquote
 
 from graph import sparql
 from graph.export import FORMATS, export
-from graph.home import graph_path
-from graph.rdf import BASE_ENV, DEFAULT_BASE, PREFIXES, base_iri, load_cached, to_rdf
+from graph.home import graph_path, require_version
+from graph.publish import PASSWORD_ENV, USER_ENV, PublishError, graph_base, publish
+from graph.rdf import BASE_ENV, DEFAULT_BASE, PREFIXES, base_iri, to_rdf
+from graph.sparql_pool import PoolLimits
 from graph.store import atomic_write, load_graph
+from graph.triplestore import open_store, store_folder
+
+from ..output import fail
 
 NEO4J_IMPORT = (
     "neo4j-admin database import full --nodes={0}/nodes.csv --relationships={0}/relationships.csv "
@@ -93,21 +99,38 @@ def print_table(results: dict, base: str) -> None:
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    base = base_iri(args.base)
     prepared = sparql.prepare(sys.stdin.read() if args.query == "-" else args.query)
     table = args.format == "table"
     if table:
         media_type = sparql.MEDIA_TYPES[prepared.form][0]  # JSON for rows, Turtle for graphs
     else:
         media_type = sparql.FORMAT_NAMES[args.format]
-    _, rdf = load_cached(graph_path(), base)
-    answer = sparql.run(rdf, prepared, media_type, timeout=args.timeout, max_rows=args.max_rows)
+    store = open_store(store_folder(require_version().path), PoolLimits(workers=1, queue=0))
+    try:
+        answer = sparql.run(store.pool, prepared, media_type, timeout=args.timeout, max_rows=args.max_rows)
+    finally:
+        store.close()
     if table and prepared.form in ("SELECT", "ASK"):
-        print_table(json.loads(answer.body), base)
+        print_table(json.loads(answer.body), store.info.base)
     else:
         sys.stdout.write(answer.body.decode("utf-8").rstrip("\n") + "\n")
     if answer.truncated:
         print(f"警告 warning: results cut at {args.max_rows} rows (--max-rows)", file=sys.stderr)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    base = base_iri(args.base)
+    prefix = graph_base(args.graph, base)
+    graph = load_graph(graph_path())
+    total = 0
+    try:
+        for done in publish(graph, args.sparql, prefix, base):
+            total += done.triples
+            print(f"{done.graph}: {done.triples} triples (HTTP {done.status})")
+    except PublishError as exc:
+        return fail(str(exc))
+    print(f"published {total} triples to {args.sparql}")
     return 0
 
 
@@ -133,5 +156,13 @@ def register(sub) -> None:
     s.add_argument("--format", default="table", choices=["table", *sparql.FORMAT_NAMES])
     s.add_argument("--timeout", type=_positive(float), default=sparql.DEFAULT_TIMEOUT, help="seconds (default: 5)")
     s.add_argument("--max-rows", type=_positive(int), default=sparql.DEFAULT_MAX_ROWS, help="default: 10000")
-    s.add_argument("--base", help=base_help)
     s.set_defaults(func=cmd_sparql)
+    p = sub.add_parser(
+        "publish",
+        help="send the RDF to a SPARQL server (Graph Store HTTP Protocol), one named graph per document",
+        epilog=f"credentials, if the server wants them: ${USER_ENV} and ${PASSWORD_ENV}",
+    )
+    p.add_argument("--sparql", required=True, metavar="URL", help="the server's graph store endpoint")
+    p.add_argument("--graph", metavar="IRI", help="prefix of the named graphs (default: BASE + 'graph/')")
+    p.add_argument("--base", help=base_help)
+    p.set_defaults(func=cmd_publish)

@@ -1,9 +1,10 @@
-"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint and its editor page; ``/api/export/<format>``.
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint over the version's Oxigraph store, and its
+editor page; ``/api/export/<format>``.
 
-Statuses: 400 malformed query, update, SERVICE or FROM; 406 no acceptable result format;
-500 evaluation failed; 503 time limit passed (or no graph built yet). Errors are JSON
-``{"error": "..."}``. Settings (app config): ``SPARQL_TIMEOUT`` seconds, ``SPARQL_MAX_ROWS``,
-``BASE_IRI`` (default ``$POLICYKG_BASE_IRI`` or the built-in base).
+Statuses: 400 malformed query, update, SERVICE, FROM, GRAPH or a dataset parameter; 406 no
+acceptable result format; 413 query too long; 500 evaluation failed; 503 time limit passed, every
+query worker busy (with ``Retry-After``) or no graph built yet. Errors are JSON ``{"error": "..."}``.
+Settings (app config): ``SPARQL_TIMEOUT`` seconds, ``SPARQL_MAX_ROWS``.
 """
 
 from __future__ import annotations
@@ -11,18 +12,27 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph import sparql
 from graph.export import FORMATS, bundle, export, format_named
-from graph.home import graph_path
-from graph.rdf import VOCAB_PATH, base_iri, load_cached
+from graph.rdf import VOCAB_PATH
 from graph.store import GraphMissing
 
 from ..app import CSP
+from ..state import current
 
 bp = Blueprint("sparql", __name__)
 
-STATUS = {sparql.QueryRefused: 400, sparql.QueryFailed: 500, sparql.QueryTimeout: 503}
+STATUS = {
+    sparql.QueryRefused: 400,
+    sparql.QueryTooLarge: 413,
+    sparql.QueryFailed: 500,
+    sparql.QueryStopped: 503,
+    sparql.QueryTimeout: 503,
+    sparql.QueryBusy: 503,
+}
+RETRY_AFTER = "1"  # seconds, for a client turned away while every worker is busy
 
 
 def _error(message: str, status: int) -> tuple[Response, int]:
@@ -38,16 +48,20 @@ def _security_headers(response: Response) -> Response:
 
 @bp.errorhandler(sparql.SparqlError)
 def _sparql_error(exc: sparql.SparqlError):
-    return _error(str(exc), STATUS[type(exc)])
+    response, status = _error(str(exc), STATUS[type(exc)])
+    if isinstance(exc, sparql.QueryBusy):
+        response.headers["Retry-After"] = RETRY_AFTER
+    return response, status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc: RequestEntityTooLarge):
+    return _error("请求内容过大 request too large", 413)
 
 
 @bp.errorhandler(GraphMissing)
 def _missing(exc: GraphMissing):
     return _error(str(exc), 503)
-
-
-def _graphs():
-    return load_cached(graph_path(), base_iri(current_app.config.get("BASE_IRI")))
 
 
 def _query_text() -> str | None:
@@ -76,19 +90,19 @@ def endpoint():
     text = _query_text()
     if text is None:
         if request.method == "GET" and request.accept_mimetypes.accept_html:
-            return render_template("sparql.html", examples=sparql.EXAMPLES, formats=FORMATS)
+            store = current().rdf_store
+            return render_template("sparql.html", examples=store.examples, formats=FORMATS)
         return _error("缺少查询 missing 'query' parameter", 400)
     if request.values.get("default-graph-uri") or request.values.get("named-graph-uri"):
-        raise sparql.QueryRefused("只有一个默认图，不接受指定数据集 default-graph-uri/named-graph-uri are refused")
+        raise sparql.QueryRefused(sparql.DATASET_REFUSED)
     prepared = sparql.prepare(text)
     media_type = _media_type(prepared.form)
     if media_type is None:
         offered = ", ".join(sparql.MEDIA_TYPES[prepared.form])
         return _error(f"无可接受的结果格式 no acceptable format for a {prepared.form} query (offered: {offered})", 406)
-    _, rdf = _graphs()
     cfg = current_app.config
     answer = sparql.run(
-        rdf,
+        current().rdf_store.pool,
         prepared,
         media_type,
         timeout=cfg.get("SPARQL_TIMEOUT", sparql.DEFAULT_TIMEOUT),
@@ -108,9 +122,12 @@ def download(name: str):
         fmt = format_named(name)
     except ValueError as exc:
         return _error(str(exc), 404)
-    graph, rdf = _graphs()
-    data = bundle(export(graph, name, rdf=rdf))
-    return send_file(io.BytesIO(data), mimetype=fmt.media_type, as_attachment=True, download_name=fmt.filename)
+    data = current()
+    if fmt.rdflib:  # the RDF formats come from the store as built
+        body = data.rdf_store.dump(fmt.media_type)
+    else:
+        body = bundle(export(data.graph, name))
+    return send_file(io.BytesIO(body), mimetype=fmt.media_type, as_attachment=True, download_name=fmt.filename)
 
 
 @bp.get("/api/vocab.ttl")
