@@ -7,12 +7,11 @@ import sys
 import time
 
 from graph import query
-from graph.home import BUNDLED_CORPUS, graph_path
-from graph.lookup import EntityIndex
-from graph.store import load_graph
+from graph.home import BUNDLED_CORPUS
 
 from ..output import fail, print_json
 from ..pipeline import build_all
+from ..state import current
 
 ENTITY_TYPES = ("Department", "Programme", "Organisation", "Policy", "Place", "Figure")
 
@@ -38,7 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    graph = load_graph(graph_path())
+    graph = current().graph
     if args.doc and f"doc:{args.doc}" not in graph:
         docs = ", ".join(graph.graph.get("documents", []))
         return fail(f"未知文档 unknown document '{args.doc}' (known: {docs})")
@@ -64,8 +63,9 @@ def _print_entity(r: dict) -> None:
 
 
 def cmd_entity(args: argparse.Namespace) -> int:
-    graph = load_graph(graph_path())
-    match = EntityIndex(graph).lookup(args.name)
+    data = current()
+    graph = data.graph
+    match = data.index.lookup(args.name)
     if not match.nodes:
         hint = f"; 您是不是要找 did you mean: {'、'.join(match.suggestions)}" if match.suggestions else ""
         return fail(f"未找到实体 no entity named '{args.name}'{hint}")
@@ -81,7 +81,7 @@ def cmd_entity(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    s = query.stats(load_graph(graph_path()))
+    s = current().stats
     if args.json:
         print_json(s)
         return 0
