@@ -5,7 +5,7 @@
     python -m benchmarks.api_load --url http://127.0.0.1:8000/   # an already running server
 
 Without ``--url`` it starts ``policykg serve --port 0`` (waitress) in a subprocess on 127.0.0.1,
-building the bundled corpus first if ``$POLICYKG_HOME`` holds no graph, and stops it afterwards.
+building the bundled corpus first if nothing is built in ``$POLICYKG_HOME``, and stops it afterwards.
 Only loopback addresses are accepted. The run is bounded by ``--seconds`` and ``--max-requests``.
 """
 
@@ -21,6 +21,8 @@ import sys
 import threading
 import time
 from urllib.parse import urlencode, urlsplit
+
+from benchmarks.latency import percentile
 
 QUERIES = [
     "海智计划",
@@ -76,12 +78,6 @@ def client(host: str, port: int, path: str, param: str, stop: threading.Event, b
         else:
             errors.append(f"{response.status}: {body[:120].decode('utf-8', 'replace')}")
     conn.close()
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def run(url: str, path: str, clients: int, seconds: float, max_requests: int) -> dict:
