@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
@@ -30,14 +29,12 @@ from graph.store import load_graph
 if TYPE_CHECKING:
     from graph.triplestore import TripleStore
     from search.engine import SearchResponse
-    from search.qa.engine import Asker
+    from search.qa.engine import Asker, SearchFn
 
 log = logging.getLogger(__name__)
 
 # Node types that have an entity page (tasks and paragraphs have their own pages).
 PAGE_TYPES: tuple[NodeType, ...] = (*ENTITY_TYPES, NodeType.FIGURE)
-
-SearchFn = Callable[[str, int], list[dict]]
 
 
 class SearchEngine(Protocol):
