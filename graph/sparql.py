@@ -122,7 +122,7 @@ def prepare(text: str, max_chars: int = MAX_QUERY_CHARS) -> Prepared:
         raise QueryTooLarge(f"查询过长 query too long: {len(text)} characters (at most {max_chars})")
     tokens = _tokens(text)
     words = [value.upper() for kind, value in tokens if kind == "word"]
-    if not text.strip():
+    if not tokens:
         raise QueryRefused("查询为空 empty query")
     head = [w for w in words if w not in ("PREFIX", "BASE")][:1]
     if head and head[0] in UPDATE_WORDS:
