@@ -114,9 +114,12 @@ LEAD_VERB = "牵头负责"  # the verb of a responsible_for edge whose role is l
 # A unit that closes with a responsibility line is a Task whatever its kind.
 UNIT_KINDS: dict[str, NodeType] = {
     "part": NodeType.PART,
+    "subpart": NodeType.PART,
+    "chapter": NodeType.PART,
     "section": NodeType.SECTION,
     "item": NodeType.ITEM,
     "subitem": NodeType.ITEM,
+    "article": NodeType.ITEM,
     "paragraph": NodeType.PARAGRAPH,
 }
 TASK_KIND = "task"

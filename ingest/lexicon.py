@@ -81,29 +81,54 @@ def _read_tsv(path: Path) -> AliasTable:
 
 
 @dataclass(frozen=True)
-class Lexicon:
-    root: Path
-    structure: dict
-    rules: dict
-    stray_words: dict[str, str]
-    formats: dict  # per source format: how its text is extracted
+class Scheme:
+    """A numbering system (a law's 编/章/节/条, a plan's 一、/（一）/1.) with its ranks, outermost first."""
+
+    name: str
+    detect: re.Pattern | None  # lines that reveal the scheme; None for the default
+    min_lines: int
+    ranks: tuple[str, ...]  # unit kind of each rank
     markers: tuple[Marker, ...]
-    programmes: AliasTable
-    organisations: AliasTable
-    departments: AliasTable
-    places: AliasTable
 
-    @property
-    def ranks(self) -> list[str]:
-        return [rank["kind"] for rank in self.structure["ranks"]]
-
-    def match_marker(self, text: str) -> tuple[Marker, re.Match] | None:
+    def match(self, text: str) -> tuple[Marker, re.Match] | None:
         """The numbering marker a line starts with, if any."""
         for marker in self.markers:
             m = marker.pattern.match(text)
             if m:
                 return marker, m
         return None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    root: Path
+    structure: dict
+    rules: dict
+    stray_words: dict[str, str]
+    formats: dict  # per source format: how its text is extracted
+    schemes: tuple[Scheme, ...]  # the last one is the default
+    programmes: AliasTable
+    organisations: AliasTable
+    departments: AliasTable
+    places: AliasTable
+
+    def match_marker(self, text: str) -> tuple[Marker, re.Match] | None:
+        """The numbering marker of any scheme a line starts with, if any."""
+        for scheme in self.schemes:
+            found = scheme.match(text)
+            if found:
+                return found
+        return None
+
+    def scheme_for(self, lines: list[str]) -> Scheme:
+        """The first scheme whose detect pattern starts enough lines, else the default."""
+        for scheme in self.schemes[:-1]:
+            hits = 0
+            for line in lines:
+                hits += bool(scheme.detect and scheme.detect.match(line))
+                if hits >= scheme.min_lines:
+                    return scheme
+        return self.schemes[-1]
 
     def words(self, *path: str) -> list[str]:
         """A word list from extraction.json, longest first so alternations prefer it."""
@@ -116,11 +141,20 @@ class Lexicon:
         return "|".join(re.escape(w) for w in self.words(*path))
 
 
-def _markers(structure: dict) -> tuple[Marker, ...]:
+def _schemes(structure: dict) -> tuple[Scheme, ...]:
     return tuple(
-        Marker(rank, spec["kind"], re.compile(pattern))
-        for rank, spec in enumerate(structure["ranks"])
-        for pattern in spec["patterns"]
+        Scheme(
+            spec["name"],
+            re.compile(spec["detect"]) if "detect" in spec else None,
+            spec.get("min_lines", 0),
+            tuple(rank["kind"] for rank in spec["ranks"]),
+            tuple(
+                Marker(rank, spec_rank["kind"], re.compile(pattern))
+                for rank, spec_rank in enumerate(spec["ranks"])
+                for pattern in spec_rank["patterns"]
+            ),
+        )
+        for spec in structure["schemes"]
     )
 
 
@@ -134,7 +168,7 @@ def load_lexicon(root: str | None = None) -> Lexicon:
         rules=json.loads((path / "extraction.json").read_text(encoding="utf-8")),
         stray_words=json.loads((path / "normalise.json").read_text(encoding="utf-8"))["stray_words"],
         formats=json.loads((path / "formats.json").read_text(encoding="utf-8")),
-        markers=_markers(structure),
+        schemes=_schemes(structure),
         programmes=_read_tsv(path / "programmes.tsv"),
         organisations=_read_tsv(path / "organisations.tsv"),
         departments=_read_tsv(path / "departments.tsv"),

@@ -21,12 +21,27 @@ def _lines(norm: Normalised) -> list[tuple[str, int]]:
     return [(norm.text[p.start : p.end], p.heading) for p in norm.paragraphs]
 
 
-def _date(lines: list[tuple[str, int]], patterns: list[str]) -> str:
-    for pattern in patterns:
-        for line, _ in lines:
+def _iso(m: re.Match) -> str:
+    return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+
+
+def _date(head: list[tuple[str, int]], tail: list[tuple[str, int]], spec: dict) -> str:
+    """The latest adoption or amendment date the front matter of a law lists, else the first date a
+    pattern finds in the front matter or the closing lines."""
+    versions = []
+    for pattern in map(re.compile, spec["version_date_patterns"]):
+        for line, _ in head:
+            m = pattern.search(line)
+            while m:  # front-matter lines may have been joined into one paragraph
+                versions.append(_iso(m))
+                m = pattern.match(line, m.end())
+    if versions:
+        return max(versions)
+    for pattern in spec["date_patterns"]:
+        for line, _ in head + tail:
             m = re.search(pattern, line)
             if m:
-                return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+                return _iso(m)
     return ""
 
 
@@ -35,7 +50,7 @@ def _issuer(head: list[tuple[str, int]], title: str, lexicon: Lexicon) -> str:
         for line, _ in head:
             m = re.search(pattern, line)
             if m:
-                return m["issuer"].strip()
+                return ((m.groupdict().get("place") or "") + m["issuer"]).strip()
     # Fall back to the first known organisation named in the title (国务院政府工作报告).
     known = sorted(lexicon.organisations.names(), key=len, reverse=True)
     hits = [(title.find(name), name) for name in known if name in title]
@@ -66,5 +81,5 @@ def extract_metadata(norm: Normalised, lexicon: Lexicon, first_unit_start: int |
         title=title.strip(),
         issuer=_issuer(head, title, lexicon),
         number=re.sub(r"\s+", "", number.group()) if number else "",
-        date=_date(head + lines[-6:], spec["date_patterns"]),
+        date=_date(head, lines[-6:], spec),
     )

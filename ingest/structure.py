@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import Lexicon, chinese_number
+from .lexicon import Lexicon, Scheme, chinese_number
 from .model import Sentence, Unit
 from .normalise import Normalised, Paragraph
 
@@ -44,14 +44,22 @@ def _title(text: str, limit: int) -> str:
 
 
 class _Builder:
+    """Units from paragraphs in order. Numbered lines open units of their scheme's ranks; in a
+    document without numbering, Markdown headings (after the title) open the units instead."""
+
     def __init__(self, doc_id: str, norm: Normalised, lexicon: Lexicon):
         self.doc_id, self.norm, self.lexicon = doc_id, norm, lexicon
         self.text = norm.text
+        lines = [norm.text[p.start : p.end] for p in norm.paragraphs]
+        self.scheme: Scheme = lexicon.scheme_for(lines)
+        self.by_headings = not any(self.scheme.match(line) for line in lines)
+        self.heading_kinds: list[str] = lexicon.structure["heading_kinds"]
         self.units: list[Unit] = []
         self.stack: list[_Open] = []
         self.front: list[Paragraph] = []
         self.closed: list[_Open] = []
         self.ids: set[str] = set()
+        self.top_level = 0  # units opened at the top, for the ids of unnumbered ones
         self.limit = lexicon.structure["title_max_chars"]
 
     def _unique(self, unit_id: str) -> str:
@@ -75,12 +83,16 @@ class _Builder:
         return marker_text
 
     def _push(
-        self, kind: str, rank: int, number: int | None, label: str, title: str, para: Paragraph, heading: int
+        self, kind: str, rank: int, key: str | None, label: str, title: str, para: Paragraph, heading: int
     ) -> None:
+        """Open a unit; ``key`` is its number as an id step, None for an unnumbered heading."""
         parent = self.stack[-1] if self.stack else None
         if parent:
             parent.children += 1
-        key = str(number) if number is not None else f"h{parent.children if parent else 1}"
+        else:
+            self.top_level += 1
+        number = int(key.split("-")[0]) if key else None
+        key = key or f"h{parent.children if parent else self.top_level}"
         unit_id = self._unique(f"{parent.unit.id}.{key}" if parent else key)
         unit = Unit(
             self.doc_id, unit_id, kind, label, title, para.start, para.end, parent.unit.id if parent else None, number
@@ -88,24 +100,31 @@ class _Builder:
         self.units.append(unit)
         self.stack.append(_Open(unit, rank, heading, [para]))
 
-    def feed(self, para: Paragraph) -> None:
+    def feed(self, para: Paragraph, first: bool) -> None:
         line = self.text[para.start : para.end]
-        found = self.lexicon.match_marker(line)
+        found = self.scheme.match(line)
         if found:
             marker, m = found
-            number = chinese_number(m.group("num")) if "num" in m.groupdict() else None
+            groups = m.groupdict()
+            number = chinese_number(groups["num"]) if groups.get("num") else None
+            key = None if number is None else str(number)
+            if key and groups.get("sub"):  # 第十七条之一
+                key = f"{key}-{chinese_number(groups['sub'])}"
             self._close_to(marker.rank)
             label = self._label(marker.kind, m.group().strip(), number or 0)
             title = _title(line[m.end() :].strip(), self.limit)
-            self._push(marker.kind, marker.rank, number, label, title, para, 0)
+            self._push(marker.kind, marker.rank, key, label, title, para, 0)
             return
-        if para.heading and self.stack:
-            # An unnumbered sub-heading (### 工作原则) sits one rank below the unit it follows.
+        if para.heading and (self.stack or (self.by_headings and not first)):
+            # An unnumbered sub-heading (### 工作原则) sits one rank below the unit it follows; in a
+            # document without numbering every heading but the title opens a unit.
             while self.stack and self.stack[-1].heading and self.stack[-1].heading >= para.heading:
                 self.closed.append(self.stack.pop())
-            if self.stack and self.stack[-1].rank + 1 < len(self.lexicon.ranks):
-                rank = self.stack[-1].rank + 1
-                self._push(self.lexicon.ranks[rank], rank, None, line, _title(line, self.limit), para, para.heading)
+            rank = self.stack[-1].rank + 1 if self.stack else 0
+            kinds = self.heading_kinds if self.by_headings else self.scheme.ranks
+            depth = len(self.stack) if self.by_headings else rank
+            if (self.stack or self.by_headings) and depth < len(kinds):
+                self._push(kinds[depth], rank, None, line, _title(line, self.limit), para, para.heading)
                 return
         if self.stack:
             self.stack[-1].own.append(para)
@@ -154,8 +173,8 @@ def _assign_responsibility(unit: Unit, own: list[Paragraph], text: str, lexicon:
 def parse_structure(doc_id: str, norm: Normalised, lexicon: Lexicon) -> tuple[list[Unit], list[str]]:
     """Units in document order: numbered units, sub-headings, and paragraphs outside tasks."""
     builder = _Builder(doc_id, norm, lexicon)
-    for para in norm.paragraphs:
-        builder.feed(para)
+    for index, para in enumerate(norm.paragraphs):
+        builder.feed(para, index == 0)
     units, front = builder.finish()
     own = builder.own_paragraphs()
     text, enders = norm.text, lexicon.structure["sentence_end"]

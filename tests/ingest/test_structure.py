@@ -52,13 +52,6 @@ SECTIONS = {
 }
 
 
-def test_metadata(plan_doc):
-    assert plan_doc.title == "“十四五”时期江西省科协系统深化改革重点任务方案（2021-2025）"
-    assert plan_doc.issuer == "江西省科学技术协会"
-    assert plan_doc.number == "赣科协字〔2021〕172号"
-    assert plan_doc.date == "2021-12-22"
-
-
 def test_all_33_tasks_with_raw_departments_in_order(plan_doc):
     tasks = {u.id: u for u in plan_doc.units if u.is_task}
     assert {k: v.departments for k, v in tasks.items()} == TASKS
@@ -133,3 +126,56 @@ def test_government_work_report_sections():
 def test_other_reports_parse_without_error(year):
     doc = ingest([shared("gov-work-reports", f"{year}.txt")])[0]
     assert doc.units and doc.title
+
+
+def test_law_chapters_articles_and_clauses():
+    law = ingest([shared("laws", "行政法", "科学技术普及法(2024-12-25).md")])[0]
+    chapters = [u for u in law.units if u.kind == "chapter"]
+    assert [c.label for c in chapters][:2] == ["第一章", "第二章"] and chapters[0].title == "总则"
+    article = law.unit("2.14")
+    assert (article.kind, article.label, article.parent, article.is_task) == ("article", "第十四条", "2", True)
+    assert law.text[article.start : article.end].startswith("第十四条各级人民政府领导科普工作")
+    assert "<!--" not in law.text  # the corpus's comment line is not text
+    arbitration = ingest([shared("laws", "诉讼与非诉讼程序法", "仲裁法(2017-09-01).md")])[0]
+    section = arbitration.unit("4.1")
+    assert (section.kind, section.label, section.title) == ("section", "第一节", "申请和受理")
+    article = arbitration.unit("4.1.21")
+    # （一）… lines enumerate the article's clauses: they belong to its text and open no unit
+    assert "（三）属于仲裁委员会的受理范围。" in arbitration.text[article.start : article.end]
+    assert {u.kind for u in arbitration.units} == {"paragraph", "chapter", "section", "article"}
+
+
+def test_articles_with_a_suffix_number_keep_dotted_ids():
+    law = ingest([shared("laws", "刑法", "刑法.md")])[0]
+    extra = next(u for u in law.units if u.label == "第十七条之一")
+    assert extra.id.endswith(".17-1") and extra.number == 17
+    ids = [u.id for u in law.units]
+    assert len(ids) == len(set(ids))
+
+
+def test_markdown_headings_structure_a_document_without_numbering(tmp_path):
+    path = tmp_path / "memo.md"
+    path.write_text(
+        "# 科普工作调研报告\n\n## 基本情况\n\n全省共有科普基地120个。\n\n### 存在问题\n\n基层力量薄弱。\n\n"
+        "## 工作建议\n\n加强科普队伍建设。\n",
+        encoding="utf-8",
+    )
+    doc = ingest([path])[0]
+    assert doc.title == "科普工作调研报告" and not doc.warnings
+    assert [(u.kind, u.id, u.title, u.parent) for u in doc.units] == [
+        ("paragraph", "p1", "科普工作调研报告", None),
+        ("part", "h1", "基本情况", None),
+        ("paragraph", "h1.p1", "全省共有科普基地120个", "h1"),
+        ("section", "h1.h1", "存在问题", "h1"),
+        ("paragraph", "h1.h1.p1", "基层力量薄弱", "h1.h1"),
+        ("part", "h2", "工作建议", None),
+        ("paragraph", "h2.p1", "加强科普队伍建设", "h2"),
+    ]
+
+
+def test_a_document_without_structure_is_paragraphs(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("会议纪要\n\n今天讨论了科普工作。\n\n下一步加强宣传。\n", encoding="utf-8")
+    doc = ingest([path])[0]
+    assert [(u.kind, u.id) for u in doc.units] == [("paragraph", "p1"), ("paragraph", "p2"), ("paragraph", "p3")]
+    assert "no recognisable structure" in doc.warnings[0]
