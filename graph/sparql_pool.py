@@ -123,13 +123,26 @@ class PoolLimits:
     queue: int = 4  # queries waiting for a worker before new ones are turned away
     memory: int = DEFAULT_MEMORY
 
+    @classmethod
+    def from_env(cls) -> PoolLimits:
+        """``$POLICYKG_SPARQL_WORKERS``, ``$POLICYKG_SPARQL_QUEUE`` and ``$POLICYKG_SPARQL_MEMORY_MB``, where set."""
+        found = {}
+        for name, key, scale in (("workers", "WORKERS", 1), ("queue", "QUEUE", 1), ("memory", "MEMORY_MB", 1024**2)):
+            text = os.environ.get(f"POLICYKG_SPARQL_{key}")
+            if text:
+                value = int(text) if text.isdigit() else -1
+                if value < (0 if name == "queue" else 1):
+                    raise ValueError(f"POLICYKG_SPARQL_{key} 无效 invalid value '{text}': use a whole number")
+                found[name] = value * scale
+        return cls(**found)
+
 
 class QueryPool:
     """Worker processes over the store at ``store``, started when first needed."""
 
     def __init__(self, store: Path, limits: PoolLimits | None = None):
         self.store = store
-        self.limits = limits or PoolLimits()
+        self.limits = limits or PoolLimits.from_env()
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._running = threading.BoundedSemaphore(self.limits.workers)
