@@ -7,8 +7,8 @@ graph is sent with ``PUT``, which replaces what the server held under that name,
 rebuilt corpus again replaces each document's graph whole. Graphs of documents no longer in the
 corpus are left as they are.
 
-Credentials come from ``$POLICYKG_PUBLISH_USER`` and ``$POLICYKG_PUBLISH_PASSWORD``: sent as HTTP
-basic auth up front, and answered with digest auth when the server asks for it (Virtuoso's
+Credentials come from ``$POLICYKG_PUBLISH_USER`` and ``$POLICYKG_PUBLISH_PASSWORD`` and answer the
+server's challenge: HTTP basic auth (Fuseki, GraphDB) or digest auth (Virtuoso's
 ``/sparql-graph-crud-auth``).
 """
 
@@ -59,8 +59,9 @@ def graph_iri(prefix: str, doc: str | None) -> str:
 def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
     if not user:
         return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-    passwords.add_password(None, url, user, password or "", is_authenticated=True)
+    # Sent when the server asks (a 401 with its scheme): Virtuoso refuses an unasked-for Basic header.
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password or "")
     return urllib.request.build_opener(
         urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)
     )
