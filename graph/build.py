@@ -88,7 +88,7 @@ def _add_document(graph: nx.MultiDiGraph, doc: Document) -> None:
         if unit.parent:
             attrs["parent"] = unit.parent
         graph.add_node(nodes[unit.id], **attrs)
-        parent = nodes.get(unit.parent, doc_node)
+        parent = nodes.get(unit.parent or "", doc_node)
         graph.add_edge(nodes[unit.id], parent, key=EdgeType.PART_OF, type=EdgeType.PART_OF)
 
 
@@ -146,7 +146,7 @@ def _add_entities(graph: nx.MultiDiGraph, res: Resolution, docs: list[Document])
 
 
 def build_graph(docs: list[Document], res: Resolution) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
     for doc in docs:
         _add_document(graph, doc)
     _add_entities(graph, res, docs)

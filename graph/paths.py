@@ -13,7 +13,7 @@ def entity_view(graph: nx.MultiDiGraph) -> nx.Graph:
     """An undirected view of ``graph`` without structure nodes and ``part_of`` edges, which would
     connect everything to everything. Building it reads every edge: callers that ask for many paths
     keep one per loaded graph and pass it in."""
-    view = nx.Graph()
+    view: nx.Graph = nx.Graph()
     view.add_nodes_from(n for n, a in graph.nodes(data=True) if a.get("type") not in STRUCTURE_TYPES)
     view.add_edges_from(
         (u, v) for u, v, d in graph.edges(data=True) if d["type"] != EdgeType.PART_OF and u in view and v in view

@@ -3,130 +3,187 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import networkx as nx
 
+from .records import (
+    AnyEntityRecord,
+    DepartmentRecord,
+    DepartmentTrace,
+    DocumentRecord,
+    EntityRecord,
+    FigureRecord,
+    Mention,
+    PolicyRecord,
+    RoleTask,
+    Source,
+    Stats,
+    TaskRecord,
+    UnitRef,
+    from_attrs,
+)
+from .schema import REFERENCE_EDGES, EdgeType, NodeType, Role, document_node_id
+
+
+class UnknownDocument(ValueError):
+    """A document id the graph does not hold; the message names the ones it does."""
+
+
+def require_document(graph: nx.MultiDiGraph, doc: str) -> None:
+    """Raise ``UnknownDocument`` unless ``doc`` is a built document."""
+    if document_node_id(doc) not in graph:
+        known = "、".join(sorted(a["doc"] for _, a in graph.nodes(data=True) if a.get("type") == NodeType.DOCUMENT))
+        raise UnknownDocument(f"未知文档 unknown document '{doc}' (known: {known})")
+
 
 def nodes_of(graph: nx.MultiDiGraph, type_: str, doc: str | None = None) -> list[str]:
+    """Nodes of ``type_`` (of one document when ``doc`` is given) in document order."""
     found = [n for n, a in graph.nodes(data=True) if a.get("type") == type_ and (doc is None or a.get("doc") == doc)]
     return sorted(found, key=lambda n: (graph.nodes[n].get("doc", ""), graph.nodes[n].get("order", 0), n))
 
 
-def departments_of(graph: nx.MultiDiGraph, task: str) -> list[tuple[str, str]]:
+def departments_of(graph: nx.MultiDiGraph, task: str) -> list[tuple[str, Role]]:
     """(department node, role) in the order the responsibility line gives them."""
     edges = [
-        (d["order"], u, d["role"]) for u, _, d in graph.in_edges(task, data=True) if d["type"] == "responsible_for"
+        (d["order"], u, Role(d["role"]))
+        for u, _, d in graph.in_edges(task, data=True)
+        if d["type"] == EdgeType.RESPONSIBLE_FOR
     ]
     return [(u, role) for _, u, role in sorted(edges)]
+
+
+def lead_of(graph: nx.MultiDiGraph, task: str) -> str | None:
+    """The name of the task's lead department."""
+    return next((graph.nodes[d]["name"] for d, role in departments_of(graph, task) if role == Role.LEAD), None)
 
 
 def linked(graph: nx.MultiDiGraph, node: str, type_: str) -> list[str]:
     """Entities of ``type_`` a unit mentions or relates to, in order of first mention."""
     seen: dict[str, int] = {}
     for _, target, d in graph.out_edges(node, data=True):
-        if graph.nodes[target].get("type") == type_ and d["type"] != "part_of":
+        if graph.nodes[target].get("type") == type_ and d["type"] in REFERENCE_EDGES:
             start = d.get("span", d.get("sentence_source", {})).get("start", 0)
             seen[target] = min(seen.get(target, start), start)
-    return sorted(seen, key=seen.get)
+    return sorted(seen, key=lambda n: seen[n])
 
 
-def task_record(graph: nx.MultiDiGraph, task: str) -> dict:
-    attrs = graph.nodes[task]
-    depts = departments_of(graph, task)
-    names = lambda type_: [graph.nodes[n]["name"] for n in linked(graph, task, type_)]  # noqa: E731
-    return {
-        "doc": attrs["doc"],
-        "id": attrs["id"],
-        "node": task,
-        "label": attrs["label"],
-        "title": attrs["title"],
-        "text": attrs["text"],
-        "departments": [graph.nodes[d]["name"] for d, _ in depts],
-        "lead": next((graph.nodes[d]["name"] for d, role in depts if role == "lead"), None),
-        "programmes": names("Programme"),
-        "organisations": names("Organisation"),
-        "policies": names("Policy"),
-        "places": names("Place"),
-        "source": attrs["source"],
-    }
+def names(graph: nx.MultiDiGraph, nodes: list[str]) -> list[str]:
+    return [graph.nodes[n]["name"] for n in nodes]
 
 
-def tasks(graph: nx.MultiDiGraph, doc: str | None = None) -> list[dict]:
-    return [task_record(graph, t) for t in nodes_of(graph, "Task", doc)]
+def source(value: dict | None) -> Source | None:
+    return Source(value["start"], value["end"]) if value else None
 
 
-def unit_of(graph: nx.MultiDiGraph, node: str) -> dict:
+def task_record(graph: nx.MultiDiGraph, task: str) -> TaskRecord:
+    a = graph.nodes[task]
+    return TaskRecord(
+        doc=a["doc"],
+        id=a["id"],
+        node=task,
+        label=a["label"],
+        title=a["title"],
+        text=a["text"],
+        departments=names(graph, [d for d, _ in departments_of(graph, task)]),
+        lead=lead_of(graph, task),
+        programmes=names(graph, linked(graph, task, NodeType.PROGRAMME)),
+        organisations=names(graph, linked(graph, task, NodeType.ORGANISATION)),
+        policies=names(graph, linked(graph, task, NodeType.POLICY)),
+        places=names(graph, linked(graph, task, NodeType.PLACE)),
+        source=Source(**a["source"]),
+    )
+
+
+def tasks(graph: nx.MultiDiGraph, doc: str | None = None) -> list[TaskRecord]:
+    return [task_record(graph, t) for t in nodes_of(graph, NodeType.TASK, doc)]
+
+
+def unit_ref(graph: nx.MultiDiGraph, node: str) -> UnitRef:
     a = graph.nodes[node]
-    return {"doc": a["doc"], "id": a["id"], "node": node, "label": a["label"], "title": a["title"], "type": a["type"]}
+    return UnitRef(a["doc"], a["id"], node, a["label"], a["title"], NodeType(a["type"]))
 
 
-def mentions_of(graph: nx.MultiDiGraph, entity: str) -> list[dict]:
-    """Every unit that mentions or relates to ``entity``, with the sentence that says so."""
+def role_task(graph: nx.MultiDiGraph, node: str, role: Role) -> RoleTask:
+    a = graph.nodes[node]
+    return RoleTask(a["doc"], a["id"], node, a["label"], a["title"], NodeType(a["type"]), role)
+
+
+def mentions_of(graph: nx.MultiDiGraph, entity: str) -> list[Mention]:
+    """Every unit (or document) that mentions or cites ``entity``, with the sentence that says so."""
     out = []
     for unit, _, d in graph.in_edges(entity, data=True):
-        if d["type"] in ("mentions", "based_on", "implements", "amends") and graph.nodes[unit]["type"] != "Document":
-            out.append(
-                {
-                    **unit_of(graph, unit),
-                    "relation": d["type"],
-                    "sentence": d.get("sentence", ""),
-                    "sentence_source": d.get("sentence_source"),
-                }
-            )
-        elif graph.nodes[unit]["type"] == "Document":
-            out.append(
-                {
-                    "doc": graph.nodes[unit]["doc"],
-                    "id": None,
-                    "node": unit,
-                    "label": "",
-                    "type": "Document",
-                    "title": graph.nodes[unit]["title"],
-                    "relation": d["type"],
-                    "sentence": d.get("sentence", ""),
-                    "sentence_source": d.get("sentence_source"),
-                }
-            )
-    return sorted(out, key=lambda m: (m["doc"], (m["sentence_source"] or {}).get("start", 0)))
-
-
-def departments_behind(graph: nx.MultiDiGraph, entity: str) -> list[dict]:
-    """Departments responsible for the tasks that mention ``entity`` (the trace staff ask for)."""
-    found: dict[str, dict] = {}
-    for m in mentions_of(graph, entity):
-        if m["type"] != "Task":
+        if d["type"] not in REFERENCE_EDGES:
             continue
-        for dept, role in departments_of(graph, m["node"]):
-            entry = found.setdefault(dept, {"name": graph.nodes[dept]["name"], "node": dept, "tasks": []})
-            if m["node"] not in [t["node"] for t in entry["tasks"]]:
-                entry["tasks"].append({**unit_of(graph, m["node"]), "role": role})
+        a = graph.nodes[unit]
+        whole = a["type"] == NodeType.DOCUMENT
+        out.append(
+            Mention(
+                doc=a["doc"],
+                id=None if whole else a["id"],
+                node=unit,
+                label="" if whole else a["label"],
+                title=a["title"],
+                type=NodeType(a["type"]),
+                relation=EdgeType(d["type"]),
+                sentence=d.get("sentence", ""),
+                sentence_source=source(d.get("sentence_source")),
+            )
+        )
+    return sorted(out, key=lambda m: (m.doc, m.sentence_source.start if m.sentence_source else 0))
+
+
+def departments_behind(graph: nx.MultiDiGraph, entity: str) -> list[DepartmentTrace]:
+    """Departments responsible for the tasks that mention ``entity`` (the trace staff ask for)."""
+    found: dict[str, DepartmentTrace] = {}
+    for m in mentions_of(graph, entity):
+        if m.type != NodeType.TASK:
+            continue
+        for dept, role in departments_of(graph, m.node):
+            entry = found.setdefault(dept, DepartmentTrace(graph.nodes[dept]["name"], dept, []))
+            if all(t.node != m.node for t in entry.tasks):
+                entry.tasks.append(role_task(graph, m.node, role))
     return list(found.values())
 
 
-def entity_record(graph: nx.MultiDiGraph, node: str) -> dict:
+def department_tasks(graph: nx.MultiDiGraph, dept: str) -> list[RoleTask]:
+    """The tasks a department is responsible for, in document order, with its role on each."""
+    edges = [(t, d) for _, t, d in graph.out_edges(dept, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR]
+    edges.sort(key=lambda e: (graph.nodes[e[0]].get("doc", ""), graph.nodes[e[0]].get("order", 0)))
+    return [role_task(graph, t, Role(d["role"])) for t, d in edges]
+
+
+def entity_record(graph: nx.MultiDiGraph, node: str) -> AnyEntityRecord:
+    """What the graph says about an entity, a figure or a document: for a department its tasks, for
+    anything else where it is mentioned and the departments behind those tasks."""
     attrs = graph.nodes[node]
-    record = {"node": node, **{k: v for k, v in attrs.items() if k not in ("sentences",)}}
-    if attrs["type"] == "Department":
-        record["tasks"] = [
-            {**unit_of(graph, t), "role": d["role"]}
-            for _, t, d in sorted(graph.out_edges(node, data=True), key=lambda e: graph.nodes[e[1]].get("order", 0))
-            if d["type"] == "responsible_for"
-        ]
-    else:
-        record["mentions"] = mentions_of(graph, node)
-        record["departments"] = departments_behind(graph, node)
-    return record
-
-
-def stats(graph: nx.MultiDiGraph) -> dict:
-    types = Counter(a.get("type") for _, a in graph.nodes(data=True))
-    edges = Counter(d.get("type") for _, _, d in graph.edges(data=True))
-    return {
-        "documents": types.pop("Document", 0),
-        "tasks": types.get("Task", 0),
-        "nodes": dict(sorted(types.items())),
-        "edges": dict(sorted(edges.items())),
-        "node_count": graph.number_of_nodes(),
-        "edge_count": graph.number_of_edges(),
-        "built": graph.graph.get("built"),
+    type_ = NodeType(attrs["type"])
+    if type_ == NodeType.DEPARTMENT:
+        return from_attrs(DepartmentRecord, attrs, node=node, type=type_, tasks=department_tasks(graph, node))
+    trace: dict[str, Any] = {
+        "node": node,
+        "type": type_,
+        "mentions": mentions_of(graph, node),
+        "departments": departments_behind(graph, node),
     }
+    if type_ == NodeType.POLICY:
+        return from_attrs(PolicyRecord, attrs, **trace)
+    if type_ == NodeType.FIGURE:
+        return from_attrs(FigureRecord, attrs, **trace)
+    if type_ == NodeType.DOCUMENT:
+        return from_attrs(DocumentRecord, attrs, **trace)
+    return from_attrs(EntityRecord, attrs, **trace)
+
+
+def stats(graph: nx.MultiDiGraph) -> Stats:
+    types = Counter(str(a["type"]) for _, a in graph.nodes(data=True))
+    edges = Counter(str(d["type"]) for _, _, d in graph.edges(data=True))
+    return Stats(
+        documents=types.pop(NodeType.DOCUMENT, 0),
+        tasks=types.get(NodeType.TASK, 0),
+        nodes=dict(sorted(types.items())),
+        edges=dict(sorted(edges.items())),
+        node_count=graph.number_of_nodes(),
+        edge_count=graph.number_of_edges(),
+        built=graph.graph.get("built"),
+    )

@@ -25,6 +25,7 @@ class NodeType(StrEnum):
     PROGRAMME = "Programme"
     ORGANISATION = "Organisation"
     POLICY = "Policy"
+    PUBLICATION = "Publication"
     PLACE = "Place"
     FIGURE = "Figure"
 
@@ -79,6 +80,7 @@ NODE_KINDS: dict[NodeType, NodeKind] = {
         NodeKind(NodeType.PROGRAMME, "项目/品牌", "#16a34a", Group.ENTITY, explorer_default=True),
         NodeKind(NodeType.ORGANISATION, "机构", "#9333ea", Group.ENTITY, explorer_default=True),
         NodeKind(NodeType.POLICY, "政策文件", "#d97706", Group.ENTITY, explorer_default=True),
+        NodeKind(NodeType.PUBLICATION, "出版物", "#0f766e", Group.ENTITY, explorer_default=True),
         NodeKind(NodeType.PLACE, "地点", "#0891b2", Group.ENTITY, explorer_default=True),
         NodeKind(NodeType.FIGURE, "数据", "#db2777", Group.FIGURE, size=8),
     )
@@ -136,6 +138,8 @@ ENTITY_TYPES: tuple[NodeType, ...] = _of(Group.ENTITY)
 MENTIONED_TYPES: tuple[NodeType, ...] = tuple(t for t in ENTITY_TYPES if t != NodeType.DEPARTMENT)
 # What a unit page lists beside its text: mentioned entities and figures.
 LINKED_TYPES: tuple[NodeType, ...] = (*MENTIONED_TYPES, NodeType.FIGURE)
+# Everything units refer to: entities (departments by responsibility, the rest by mention) and figures.
+REFERENCED_TYPES: tuple[NodeType, ...] = (*ENTITY_TYPES, NodeType.FIGURE)
 # Units that are leaves of the text (search units, explorer nodes); containers hold them.
 LEAF_UNIT_TYPES: tuple[NodeType, ...] = (NodeType.TASK, NodeType.PARAGRAPH)
 # Nodes left out when looking for connections between entities: structure would join everything.
