@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from graph.records import to_json
 
 from .config import SearchConfig, load_config
 from .encoder import Encoder, get_encoder, model_path
@@ -16,6 +18,7 @@ from .highlight import highlights
 from .index import REBUILD, SearchIndex, load_index
 from .normalise import check_query
 from .tokenize import Tokenizer
+from .units import LinkedEntity, UnitKind
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_K = 1000
@@ -27,11 +30,11 @@ class SearchResult:
     score: float
     doc: str
     id: str
-    kind: str
+    kind: UnitKind
     title: str
     text: str
     departments: list[str]
-    entities: list[dict]
+    entities: list[LinkedEntity]
     highlights: list[list[int]]
     node: str
     context: list[str]
@@ -47,10 +50,7 @@ class SearchResponse:
     message: str | None = None
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        if data["message"] is None:
-            data.pop("message")
-        return data
+        return to_json(self)
 
 
 class Searcher:
@@ -135,7 +135,9 @@ class Searcher:
         rows = np.repeat(starts - offsets, lengths) + np.arange(lengths.sum())
         return rows, offsets
 
-    def _signals(self, tokens, qvec, lift, mode: str) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
+    def _signals(
+        self, tokens, qvec, lift, mode: str
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
         weights = self.config.weights[mode]
         bm25 = self.index.lexical.scores(tokens) if weights.get("bm25") else None
         lift = lift if weights.get("graph") else None
@@ -221,7 +223,7 @@ class Searcher:
             title=unit.title,
             text=unit.text,
             departments=list(unit.departments),
-            entities=[dict(e) for e in unit.entities],
+            entities=list(unit.entities),
             highlights=marks,
             node=unit.node,
             context=list(unit.context),

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graph.lookup import fold
-
-ENTITY_TYPES = ("Department", "Programme", "Organisation", "Policy", "Place")
+from graph.schema import ENTITY_TYPES
 
 
 @dataclass

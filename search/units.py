@@ -10,15 +10,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 import networkx as nx
 
+from graph.schema import MENTIONED_TYPES, REFERENCE_EDGES, EdgeType, NodeType
+
 from .config import SearchConfig
 
-UNIT_TYPES = {"Task": "task", "Paragraph": "passage"}
-LINKED_TYPES = ("Programme", "Organisation", "Policy", "Place")
+
+class UnitKind(StrEnum):
+    """What a search result is: a task, or a passage of text outside the tasks."""
+
+    TASK = "task"
+    PASSAGE = "passage"
+
+
+# The node types searched, and the kind of result each becomes.
+SEARCHED_TYPES: dict[NodeType, UnitKind] = {NodeType.TASK: UnitKind.TASK, NodeType.PARAGRAPH: UnitKind.PASSAGE}
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _CLAUSE_END = re.compile(r"[，、：,:）)]")
+
+
+@dataclass
+class LinkedEntity:
+    """An entity a unit mentions."""
+
+    node: str
+    name: str
+    type: NodeType
 
 
 @dataclass
@@ -26,14 +46,14 @@ class SearchUnit:
     node: str
     doc: str
     id: str
-    kind: str  # task | passage
+    kind: UnitKind
     title: str
     context: list[str]  # titles of the enclosing parts, outermost first
     doc_title: str
     text: str
     sentences: list[tuple[int, int]]
     departments: list[str] = field(default_factory=list)
-    entities: list[dict] = field(default_factory=list)  # {"node", "name", "type"}
+    entities: list[LinkedEntity] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # entity and department nodes, for the graph signal
 
     def to_json(self) -> dict:
@@ -42,7 +62,9 @@ class SearchUnit:
     @classmethod
     def from_json(cls, data: dict) -> SearchUnit:
         data = dict(data)
+        data["kind"] = UnitKind(data["kind"])
         data["sentences"] = [tuple(s) for s in data["sentences"]]
+        data["entities"] = [LinkedEntity(e["node"], e["name"], NodeType(e["type"])) for e in data["entities"]]
         return cls(**data)
 
     def lexical_text(self, with_context: bool) -> str:
@@ -111,24 +133,25 @@ def _ancestors(graph: nx.MultiDiGraph, node: str, by_id: dict[tuple[str, str], s
 
 def _unit(graph: nx.MultiDiGraph, node: str, by_id: dict, doc_titles: dict) -> SearchUnit:
     attrs = graph.nodes[node]
-    kind = UNIT_TYPES[attrs["type"]]
+    kind = SEARCHED_TYPES[attrs["type"]]
     context = _ancestors(graph, node, by_id)
     text = attrs["text"]
-    entities, links = [], []
+    entities: list[LinkedEntity] = []
+    links: list[str] = []
     for _, target, d in graph.out_edges(node, data=True):
         tattrs = graph.nodes[target]
-        if d["type"] != "part_of" and tattrs.get("type") in LINKED_TYPES and target not in links:
+        if d["type"] in REFERENCE_EDGES and tattrs.get("type") in MENTIONED_TYPES and target not in links:
             links.append(target)
-            entities.append({"node": target, "name": tattrs["name"], "type": tattrs["type"]})
+            entities.append(LinkedEntity(target, tattrs["name"], NodeType(tattrs["type"])))
     depts = sorted(
-        (d.get("order", 0), u) for u, _, d in graph.in_edges(node, data=True) if d["type"] == "responsible_for"
+        (d.get("order", 0), u) for u, _, d in graph.in_edges(node, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR
     )
     departments = []
     for _, dept in depts:
         if dept not in links:
             links.append(dept)
             departments.append(graph.nodes[dept]["name"])
-    if kind == "task":
+    if kind == UnitKind.TASK:
         title = attrs["title"]
     else:  # a paragraph is named by the part it sits in, or by its own first words at the top level
         title = context[-1] if context else attrs["title"]
@@ -153,11 +176,11 @@ def units_from_graph(graph: nx.MultiDiGraph) -> list[SearchUnit]:
     by_id, doc_titles, chosen = {}, {}, []
     for node, attrs in graph.nodes(data=True):
         kind = attrs.get("type")
-        if kind == "Document":
+        if kind == NodeType.DOCUMENT:
             doc_titles[attrs["doc"]] = attrs.get("title", "")
         elif "id" in attrs and "doc" in attrs:
             by_id[(attrs["doc"], attrs["id"])] = node
-            if kind in UNIT_TYPES and attrs.get("text", "").strip():
+            if kind in SEARCHED_TYPES and attrs.get("text", "").strip():
                 chosen.append(node)
     chosen.sort(key=lambda n: (graph.nodes[n]["doc"], graph.nodes[n].get("order", 0)))
     return [_unit(graph, n, by_id, doc_titles) for n in chosen]
