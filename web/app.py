@@ -1,7 +1,8 @@
 """Flask application factory. Each module in ``BLUEPRINTS`` contributes one blueprint named ``bp``.
 
 Errors never show a stack trace: under /api/ (and /healthz) they are JSON ``{"error": "..."}``,
-elsewhere a friendly Chinese page with the same status code.
+elsewhere a friendly Chinese page with the same status code. Every response gets the headers of
+``security_headers``; HTML ones a Content-Security-Policy allowing only this server.
 """
 
 from __future__ import annotations
@@ -9,11 +10,17 @@ from __future__ import annotations
 import importlib
 import logging
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Flask, Response, jsonify, make_response, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from graph.home import current_version
+from graph.records import to_json
 from graph.store import GraphMissing
+
+from .openapi import json_get
+from .records import ErrorBody, Health
+from .routes.params import EntityNotFound
 
 BLUEPRINTS: list[str] = [
     "web.routes.pages",
@@ -39,49 +46,69 @@ DETAILS = {
     500: "服务器内部错误，请稍后再试 (internal server error)",
     503: "服务暂不可用 (service unavailable)",
 }
-# Applied to every page: scripts and styles only from this server, nothing framed.
+# Applied to every HTML response: scripts and styles only from this server, nothing framed.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+ops = Blueprint("ops", __name__)
+
+
+@json_get(ops, "/healthz", "健康检查 (health check)", tag="ops")
+def healthz() -> Health:
+    return Health("ok", "ready" if current_version() else "missing")
+
+
+def security_headers(response: Response) -> Response:
+    """The headers every response carries (unless its route set its own)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+    return response
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path in ("/healthz", "/sparql")
 
 
-def error_response(code: int, message: str) -> Response:
+def error_response(code: int, message: str, body: ErrorBody | None = None) -> Response:
     if wants_json():
-        response = jsonify(error=message)
+        response = jsonify(to_json(body or ErrorBody(message)))
     else:
         response = make_response(
             render_template("error.html", code=code, title=MESSAGES.get(code, "出错了"), message=message)
         )
-        response.headers["Content-Security-Policy"] = CSP
     response.status_code = code
     return response
 
 
+class ReadableJSON(DefaultJSONProvider):
+    """JSON with Chinese as it is (not \\u escapes), keys in the records' own order."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=64 * 1024, JSON_SORT_KEYS=False)
+    app.config.update(MAX_CONTENT_LENGTH=64 * 1024)
     app.config.update(config or {})
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = ReadableJSON(app)
+    app.register_blueprint(ops)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
-
-    @app.get("/healthz")
-    def healthz():
-        return jsonify(status="ok", graph="ready" if current_version() else "missing")
+    app.after_request(security_headers)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
         default = type(exc).description
         message = exc.description if exc.description and exc.description != default else DETAILS.get(code, exc.name)
-        response = error_response(code, message)
-        if getattr(exc, "valid_methods", None):
+        response = error_response(code, message, exc.body if isinstance(exc, EntityNotFound) else None)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
@@ -95,12 +122,5 @@ def create_app(config: dict | None = None) -> Flask:
             return http_error(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, DETAILS[500])
-
-    @app.after_request
-    def headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
 
     return app

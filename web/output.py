@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
+from graph.records import to_json
+
 
 def print_json(data, indent: int | None = 2) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=indent))
+    """``data`` (records, lists of them or plain JSON values) as JSON on stdout."""
+    print(json.dumps(to_json(data), ensure_ascii=False, indent=indent))
 
 
 def fail(message: str, code: int = 1) -> int:

@@ -1,356 +1,309 @@
 """Read models shared by the pages and the JSON API: unit and entity details, the responsibility
-matrix, the explorer's network, paths between entities, and safe highlighting of text."""
+matrix, the explorer's network, paths between entities and search hits, as ``web.records``."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
 import networkx as nx
-from markupsafe import Markup, escape
 
 from graph import query
 from graph.paths import shortest_paths
+from graph.records import AnyEntityRecord, DocumentRecord, PolicyRecord, Source, UnitRef
+from graph.schema import (
+    EXPLORER_DEFAULT,
+    LEAF_UNIT_TYPES,
+    LINKED_TYPES,
+    MENTIONED_TYPES,
+    POLICY_RELATIONS,
+    REFERENCED_TYPES,
+    ROLE_LABELS,
+    UNIT_TYPES,
+    EdgeType,
+    Group,
+    NodeType,
+    Role,
+    document_node_id,
+    group_of,
+    unit_node_ids,
+)
+from search.engine import SearchResult
+from search.errors import QueryError
+from search.qa.paths import explain
 
-TYPE_NAMES = {
-    "Document": "文档",
-    "Part": "部分",
-    "Section": "章节",
-    "Item": "条目",
-    "Task": "任务",
-    "Paragraph": "段落",
-    "Department": "部门",
-    "Programme": "项目/品牌",
-    "Organisation": "机构",
-    "Policy": "政策文件",
-    "Place": "地点",
-    "Figure": "数据",
-}
-ROLE_NAMES = {"lead": "牵头", "supporting": "配合"}
-RELATION_NAMES = {
-    "mentions": "提到",
-    "based_on": "依据",
-    "implements": "落实",
-    "amends": "修订",
-    "issued_by": "发布机构",
-    "same_as": "即",
-    "responsible_for": "负责",
-}
-UNIT_TYPES = ("Task", "Paragraph", "Section", "Part", "Item")
-LINK_TYPES = ("Department", "Programme", "Organisation", "Policy", "Place", "Figure")
-EXPLORER_TYPES = (
-    "Document",
-    "Task",
-    "Paragraph",
-    "Department",
-    "Programme",
-    "Organisation",
-    "Policy",
-    "Place",
-    "Figure",
+from .records import (
+    Citation,
+    DocumentDetail,
+    DocumentRef,
+    EntityRef,
+    Hit,
+    MatrixDepartment,
+    MatrixRecord,
+    MatrixTask,
+    MatrixTotals,
+    Neighbour,
+    NetworkEdge,
+    NetworkNode,
+    NetworkRecord,
+    PathRecord,
+    PathStep,
+    PolicyDetail,
+    RelatedTask,
+    RoleRef,
+    TaskDetail,
+    UnitDetail,
 )
-EXPLORER_DEFAULT = ("Task", "Department", "Programme", "Organisation", "Policy", "Place")
-QUESTION_WORDS = (
-    "多少",
-    "几个",
-    "几项",
-    "哪些",
-    "哪个",
-    "哪几",
-    "什么",
-    "吗",
-    "呢",
-    "如何",
-    "怎么",
-    "怎样",
-    "谁",
-    "是否",
-)
+
+# Groups of nodes shown on /entities/ID; units have their own page under /tasks/DOC/ID.
+ENTITY_PAGE_GROUPS = (Group.DOCUMENT, Group.ENTITY, Group.FIGURE)
+LABEL_CHARS = 18  # explorer labels longer than this are cut
 
 
 # -- links --------------------------------------------------------------------------------------
-def node_url(graph: nx.MultiDiGraph, node: str) -> str:
-    """The page of a node: units under /tasks/DOC/ID, everything else under /entities/ID."""
+def node_url(graph: nx.MultiDiGraph, node: str, mark: int | None = None) -> str:
+    """The page of a node: units under /tasks/DOC/ID (``?mark=`` highlights the sentence starting at
+    that offset), everything else under /entities/ID."""
     a = graph.nodes[node]
-    if a.get("type") in UNIT_TYPES:
-        return f"/tasks/{quote(a['doc'], safe='')}/{quote(a['id'], safe='')}"
+    if group_of(a["type"]) == Group.UNIT:
+        url = f"/tasks/{quote(a['doc'], safe='')}/{quote(a['id'], safe='')}"
+        return url if mark is None else f"{url}?mark={mark}"
     return "/entities/" + quote(node, safe=":")
 
 
+def has_entity_page(graph: nx.MultiDiGraph, node: str) -> bool:
+    return node in graph and group_of(graph.nodes[node].get("type", "")) in ENTITY_PAGE_GROUPS
+
+
 def find_unit(graph: nx.MultiDiGraph, doc: str, id_: str, types: tuple[str, ...] = UNIT_TYPES) -> str | None:
-    for kind in ("task", "paragraph", "section", "part", "item"):
-        node = f"{kind}:{doc}/{id_}"
+    """The node of unit ``id_`` of ``doc`` if it is one of ``types``, whatever its kind."""
+    for node in unit_node_ids(doc, id_):
         if node in graph and graph.nodes[node].get("type") in types:
             return node
     return None
 
 
-def department_node(graph: nx.MultiDiGraph, name: str) -> str | None:
-    node = f"department:{name}"
-    return node if node in graph else None
-
-
-# -- highlighting -------------------------------------------------------------------------------
-def merge_spans(spans, length: int) -> list[tuple[int, int]]:
-    """Sorted, clamped, non-overlapping [start, end) spans."""
-    out: list[list[int]] = []
-    for span in sorted((max(0, int(s)), min(length, int(e))) for s, e in spans):
-        s, e = span
-        if e <= s:
-            continue
-        if out and s <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
-
-
-def term_spans(text: str, terms) -> list[tuple[int, int]]:
-    spans = []
-    for term in {t for t in terms if t and len(t) >= 2}:
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(term), text)]
-    return spans
-
-
-def segments(text: str, spans) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, highlighted) pairs."""
-    out, pos = [], 0
-    for s, e in merge_spans(spans, len(text)):
-        if s > pos:
-            out.append((text[pos:s], False))
-        out.append((text[s:e], True))
-        pos = e
-    if pos < len(text):
-        out.append((text[pos:], False))
-    return out
-
-
-def marked(text: str, spans) -> Markup:
-    """HTML for ``text`` with ``spans`` in <mark>; every piece of text is escaped."""
-    return Markup("").join(
-        Markup("<mark>{}</mark>").format(piece) if hit else escape(piece) for piece, hit in segments(text, spans)
-    )
-
-
-def snippet(text: str, spans, width: int = 180) -> Markup:
-    """A window of about ``width`` characters around the first highlight, marked and escaped."""
-    spans = merge_spans(spans or [], len(text))
-    if len(text) <= width:
-        return marked(text, spans)
-    first = spans[0][0] if spans else 0
-    start = max(0, min(first - width // 4, len(text) - width))
-    end = start + width
-    inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans if e > start and s < end]
-    return Markup("{}{}{}").format(
-        "…" if start else "", marked(text[start:end], inside), "…" if end < len(text) else ""
-    )
-
-
-def looks_like_question(text: str, intent: str | None) -> bool:
-    stripped = text.strip()
-    return (
-        (intent is not None and intent != "search")
-        or stripped.endswith(("?", "？"))
-        or any(w in stripped for w in QUESTION_WORDS)
-    )
+def entity_ref(graph: nx.MultiDiGraph, node: str) -> EntityRef:
+    a = graph.nodes[node]
+    return EntityRef(node, a["name"], NodeType(a["type"]), node_url(graph, node))
 
 
 # -- units --------------------------------------------------------------------------------------
-def entity_ref(graph: nx.MultiDiGraph, node: str) -> dict:
-    a = graph.nodes[node]
-    return {"node": node, "name": a["name"], "type": a["type"], "url": node_url(graph, node)}
-
-
-def unit_detail(graph: nx.MultiDiGraph, node: str) -> dict:
+def unit_detail(graph: nx.MultiDiGraph, node: str) -> UnitDetail:
     """A unit's text, source, departments with roles and linked entities grouped by type."""
     a = graph.nodes[node]
-    doc = graph.nodes.get(f"doc:{a['doc']}", {})
-    record = query.task_record(graph, node) if a["type"] == "Task" else {**query.unit_of(graph, node)}
-    record.update(
-        {
-            "type": a["type"],
-            "text": a["text"],
-            "source": a["source"],
-            "document": {"doc": a["doc"], "title": doc.get("title", a["doc"]), "node": f"doc:{a['doc']}"},
-            "roles": [{**entity_ref(graph, d), "role": role} for d, role in query.departments_of(graph, node)],
-            "entities": {t: [entity_ref(graph, n) for n in query.linked(graph, node, t)] for t in LINK_TYPES[1:]},
-            "parents": _parents(graph, node),
-        }
+    ref = query.unit_ref(graph, node)
+    doc_node = document_node_id(a["doc"])
+    return UnitDetail(
+        **vars(ref),
+        text=a["text"],
+        source=Source(**a["source"]),
+        document=DocumentRef(a["doc"], graph.nodes[doc_node]["title"] if doc_node in graph else a["doc"], doc_node),
+        roles=[RoleRef(**vars(entity_ref(graph, d)), role=role) for d, role in query.departments_of(graph, node)],
+        entities={t: [entity_ref(graph, n) for n in query.linked(graph, node, t)] for t in LINKED_TYPES},
+        parents=_parents(graph, node),
     )
-    return record
 
 
-def _parents(graph: nx.MultiDiGraph, node: str) -> list[dict]:
+def _parents(graph: nx.MultiDiGraph, node: str) -> list[UnitRef]:
     chain = []
     a = graph.nodes[node]
     while a.get("parent"):
         parent = find_unit(graph, a["doc"], a["parent"])
         if parent is None:
             break
+        chain.append(query.unit_ref(graph, parent))
         a = graph.nodes[parent]
-        chain.append({"node": parent, "label": a["label"], "title": a["title"], "type": a["type"]})
-    return list(reversed(chain))
+    return chain[::-1]
 
 
-def related_tasks(graph: nx.MultiDiGraph, node: str, limit: int = 8) -> list[dict]:
+def task_detail(graph: nx.MultiDiGraph, node: str, searcher=None) -> TaskDetail:
+    """A task's record with the tasks that share its entities and its neighbours in the search index."""
+    return TaskDetail(
+        **vars(query.task_record(graph, node)),
+        related=related_tasks(graph, node),
+        neighbours=semantic_neighbours(graph, node, searcher),
+    )
+
+
+def related_tasks(graph: nx.MultiDiGraph, node: str, limit: int = 8) -> list[RelatedTask]:
     """Tasks sharing programmes, organisations, policies or places with ``node`` (most shared first)."""
-    mine = {n for t in LINK_TYPES[1:-1] for n in query.linked(graph, node, t)}
+
+    def entities(unit: str) -> list[str]:
+        return [n for t in MENTIONED_TYPES for n in query.linked(graph, unit, t)]
+
+    mine = set(entities(node))
     my_depts = {d for d, _ in query.departments_of(graph, node)}
     scored = []
-    for other in query.nodes_of(graph, "Task"):
-        if other == node:
-            continue
-        shared = [n for t in LINK_TYPES[1:-1] for n in query.linked(graph, other, t) if n in mine]
-        if not shared:
-            continue
-        depts = {d for d, _ in query.departments_of(graph, other)} & my_depts
-        scored.append((-len(shared), -len(depts), graph.nodes[other]["order"], other, shared))
+    for other in query.nodes_of(graph, NodeType.TASK):
+        shared = [n for n in entities(other) if n in mine] if other != node else []
+        if shared:
+            depts = {d for d, _ in query.departments_of(graph, other)} & my_depts
+            scored.append((-len(shared), -len(depts), graph.nodes[other]["order"], other, shared))
     scored.sort(key=lambda s: s[:3])
     return [
-        {**query.unit_of(graph, other), "shared": [graph.nodes[n]["name"] for n in shared]}
+        RelatedTask(**vars(query.unit_ref(graph, other)), shared=query.names(graph, shared))
         for *_, other, shared in scored[:limit]
     ]
 
 
-def semantic_neighbours(graph: nx.MultiDiGraph, node: str, search, limit: int = 5) -> list[dict]:
+def semantic_neighbours(graph: nx.MultiDiGraph, node: str, searcher, limit: int = 5) -> list[Neighbour]:
     """Tasks whose text the search index finds closest to this one's (empty without an index)."""
-    if search is None:
+    if searcher is None:
         return []
     a = graph.nodes[node]
     try:
-        results = search(f"{a['title']}。{a['text']}"[:500], limit + 4)
-    except Exception:
+        results = searcher.search(f"{a['title']}。{a['text']}"[:500], limit + 4).results
+    except QueryError:
         return []
     out, seen = [], {node}
     for r in results:
-        other = find_unit(graph, r.get("doc", ""), str(r.get("id", "")), ("Task",))
+        other = find_unit(graph, r.doc, r.id, (NodeType.TASK,))
         if other and other not in seen:
             seen.add(other)
-            out.append({**query.unit_of(graph, other), "score": r.get("score")})
+            out.append(Neighbour(**vars(query.unit_ref(graph, other)), score=r.score))
     return out[:limit]
 
 
 # -- entities -----------------------------------------------------------------------------------
-def entity_detail(graph: nx.MultiDiGraph, node: str) -> dict:
+def entity_detail(graph: nx.MultiDiGraph, node: str) -> AnyEntityRecord | PolicyDetail | DocumentDetail:
+    """An entity's record; a document adds its tasks and the policies it cites, a policy its issuer
+    and the document it is."""
     record = query.entity_record(graph, node)
-    a = graph.nodes[node]
-    if a["type"] == "Document":
-        record["tasks"] = [query.unit_of(graph, t) for t in query.nodes_of(graph, "Task", a["doc"])]
-        record["cites"] = [
-            {**entity_ref(graph, v), "relation": d["type"], "sentence": d.get("sentence", "")}
-            for _, v, d in graph.out_edges(node, data=True)
-            if d["type"] in ("based_on", "implements", "amends")
-        ]
-    if a["type"] == "Policy":
-        record["issued_by"] = [
-            entity_ref(graph, v) for _, v, d in graph.out_edges(node, data=True) if d["type"] == "issued_by"
-        ]
-        record["same_as"] = [
-            entity_ref(graph, v) for _, v, d in graph.out_edges(node, data=True) if d["type"] == "same_as"
-        ]
+
+    def targets(relations: tuple[EdgeType, ...]) -> list[tuple[str, dict]]:
+        return [(v, d) for _, v, d in graph.out_edges(node, data=True) if d["type"] in relations]
+
+    if isinstance(record, DocumentRecord):
+        return DocumentDetail(
+            **vars(record),
+            tasks=[query.unit_ref(graph, t) for t in query.nodes_of(graph, NodeType.TASK, record.doc)],
+            cites=[
+                Citation(**vars(entity_ref(graph, v)), relation=EdgeType(d["type"]), sentence=d.get("sentence", ""))
+                for v, d in targets(POLICY_RELATIONS)
+            ],
+        )
+    if isinstance(record, PolicyRecord):
+        return PolicyDetail(
+            **vars(record),
+            issued_by=[entity_ref(graph, v) for v, _ in targets((EdgeType.ISSUED_BY,))],
+            same_as=[entity_ref(graph, v) for v, _ in targets((EdgeType.SAME_AS,))],
+        )
     return record
 
 
 # -- the responsibility matrix ------------------------------------------------------------------
-def matrix(graph: nx.MultiDiGraph, doc: str | None = None) -> dict:
+def matrix(graph: nx.MultiDiGraph, doc: str | None = None) -> MatrixRecord:
     """Departments × tasks: each task's department roles, with row and column totals."""
-    tasks, depts = [], {}
-    for t in query.nodes_of(graph, "Task", doc):
-        roles = {}
+    tasks: list[MatrixTask] = []
+    depts: dict[str, MatrixDepartment] = {}
+    for t in query.nodes_of(graph, NodeType.TASK, doc):
+        roles: dict[str, Role] = {}
         for d, role in query.departments_of(graph, t):
             name = graph.nodes[d]["name"]
             roles[name] = role
-            entry = depts.setdefault(name, {"node": d, "name": name, "lead": 0, "supporting": 0, "total": 0})
-            entry[role] += 1
-            entry["total"] += 1
-        lead = sum(1 for r in roles.values() if r == "lead")
-        tasks.append({**query.unit_of(graph, t), "roles": roles, "lead": lead, "total": len(roles)})
-    departments = sorted(depts.values(), key=lambda d: (-d["lead"], -d["total"], d["name"]))
-    return {
-        "doc": doc,
-        "departments": departments,
-        "tasks": tasks,
-        "totals": {
-            "tasks": len(tasks),
-            "departments": len(departments),
-            "lead": sum(d["lead"] for d in departments),
-            "supporting": sum(d["supporting"] for d in departments),
-        },
-    }
+            entry = depts.setdefault(name, MatrixDepartment(d, name, 0, 0, 0))
+            entry.lead += role == Role.LEAD
+            entry.supporting += role == Role.SUPPORTING
+            entry.total += 1
+        lead = sum(1 for r in roles.values() if r == Role.LEAD)
+        tasks.append(MatrixTask(**vars(query.unit_ref(graph, t)), roles=roles, lead=lead, total=len(roles)))
+    departments = sorted(depts.values(), key=lambda d: (-d.lead, -d.total, d.name))
+    totals = MatrixTotals(
+        tasks=len(tasks),
+        departments=len(departments),
+        lead=sum(d.lead for d in departments),
+        supporting=sum(d.supporting for d in departments),
+    )
+    return MatrixRecord(doc, departments, tasks, totals)
 
 
-def matrix_csv_rows(data: dict) -> list[list]:
-    names = [d["name"] for d in data["departments"]]
-    rows = [["文档", "任务编号", "标号", "任务", *names, "部门数"]]
-    for t in data["tasks"]:
-        cells = [ROLE_NAMES.get(t["roles"].get(n, ""), "") for n in names]
-        rows.append([t["doc"], t["id"], t["label"], t["title"], *cells, t["total"]])
-    rows.append(["合计", "", "", f"{data['totals']['tasks']} 项任务", *[d["total"] for d in data["departments"]], ""])
-    rows.append(["其中牵头", "", "", "", *[d["lead"] for d in data["departments"]], ""])
+def matrix_csv_rows(m: MatrixRecord) -> list[list]:
+    names = [d.name for d in m.departments]
+    rows: list[list] = [["文档", "任务编号", "标号", "任务", *names, "部门数"]]
+    for t in m.tasks:
+        cells = [ROLE_LABELS[t.roles[n]] if n in t.roles else "" for n in names]
+        rows.append([t.doc, t.id, t.label, t.title, *cells, t.total])
+    rows.append(["合计", "", "", f"{m.totals.tasks} 项任务", *[d.total for d in m.departments], ""])
+    rows.append(["其中牵头", "", "", "", *[d.lead for d in m.departments], ""])
     return rows
 
 
 # -- the explorer network -----------------------------------------------------------------------
-def network(graph: nx.MultiDiGraph, doc: str | None = None, types=EXPLORER_DEFAULT) -> dict:
+def network(
+    graph: nx.MultiDiGraph, doc: str | None = None, types: tuple[NodeType, ...] = EXPLORER_DEFAULT
+) -> NetworkRecord:
     """Nodes of ``types`` (units of ``doc`` only, entities linked to it) and the edges between them."""
-    types = set(types)
+    wanted = set(types)
+    units = {
+        n
+        for n, a in graph.nodes(data=True)
+        if a.get("type") in (NodeType.DOCUMENT, *LEAF_UNIT_TYPES) and (doc is None or a.get("doc") == doc)
+    }
+    near = {v for u in units for v in nx.all_neighbors(graph, u)} if doc is not None else set()
 
-    def in_doc(n: str) -> bool:
-        return doc is None or graph.nodes[n].get("doc") == doc
+    def shown(n: str) -> bool:
+        """Of one document (a figure): when it is ``doc``; shared across documents: when ``doc`` links it."""
+        own = graph.nodes[n].get("doc")
+        return doc is None or (own == doc if own is not None else n in near)
 
-    units = {n for n, a in graph.nodes(data=True) if a.get("type") in ("Document", "Task", "Paragraph") and in_doc(n)}
-    if doc is None:
-        entities = {n for n, a in graph.nodes(data=True) if a.get("type") in LINK_TYPES}
-    else:
-        entities = {n for n, a in graph.nodes(data=True) if a.get("type") in LINK_TYPES and a.get("doc", doc) == doc}
-        linked = {v for u in units for v in nx.all_neighbors(graph, u)}
-        entities &= linked | {n for n in entities if graph.nodes[n]["type"] == "Figure"}
-    keep = {n for n in units | entities if graph.nodes[n]["type"] in types}
+    entities = {n for n, a in graph.nodes(data=True) if a.get("type") in REFERENCED_TYPES and shown(n)}
+    keep = {n for n in units | entities if graph.nodes[n]["type"] in wanted}
     nodes = []
     for n in sorted(keep, key=lambda n: (graph.nodes[n]["type"], graph.nodes[n].get("order", 0), n)):
         a = graph.nodes[n]
-        label = a["name"] if a["type"] not in ("Task", "Paragraph") else f"{a['id']} {a['title']}"
+        label = f"{a['id']} {a['title']}" if a["type"] in LEAF_UNIT_TYPES else a["name"]
         nodes.append(
-            {
-                "id": n,
-                "label": label if len(label) <= 18 else label[:17] + "…",
-                "title": a.get("title") or a["name"],
-                "type": a["type"],
-                "doc": a.get("doc"),
-                "url": node_url(graph, n),
-            }
+            NetworkNode(
+                id=n,
+                label=label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…",
+                title=a.get("title") or a["name"],
+                type=NodeType(a["type"]),
+                doc=a.get("doc"),
+                url=node_url(graph, n),
+            )
         )
     edges, seen = [], set()
     for u, v, d in graph.edges(data=True):
-        if d["type"] == "part_of" or u not in keep or v not in keep or (u, v, d["type"]) in seen:
+        if d["type"] == EdgeType.PART_OF or u not in keep or v not in keep or (u, v, d["type"]) in seen:
             continue
         seen.add((u, v, d["type"]))
-        edge = {"from": u, "to": v, "type": d["type"]}
-        if d.get("role"):
-            edge["role"] = d["role"]
-        edges.append(edge)
-    return {"doc": doc, "types": sorted(types), "nodes": nodes, "edges": edges}
+        edges.append(NetworkEdge(u, v, EdgeType(d["type"]), Role(d["role"]) if d.get("role") else None))
+    return NetworkRecord(doc, sorted(wanted), nodes, edges)
 
 
 # -- paths --------------------------------------------------------------------------------------
-def path_between(graph: nx.MultiDiGraph, a: str, b: str) -> dict:
-    from search.qa.paths import explain
-
-    paths = shortest_paths(graph, a, b)
-    record = {"from": entity_ref(graph, a), "to": entity_ref(graph, b), "found": bool(paths)}
+def path_between(graph: nx.MultiDiGraph, a: str, b: str, view: nx.Graph | None = None) -> PathRecord:
+    """Up to three shortest connections between two entities, each hop with its sentence."""
+    paths = shortest_paths(graph, a, b, view=view)
+    ends = entity_ref(graph, a), entity_ref(graph, b)
     if not paths:
-        record.update(
-            answer=f"图谱中没有找到{graph.nodes[a]['name']}与{graph.nodes[b]['name']}之间的联系。",
-            nodes=[],
-            steps=[],
-            evidence=[],
-        )
-        return record
+        answer = f"图谱中没有找到{ends[0].name}与{ends[1].name}之间的联系。"
+        return PathRecord(*ends, found=False, answer=answer, nodes=[], steps=[], evidence=[])
     steps, evidence, text = explain(graph, paths)
-    record.update(
+    return PathRecord(
+        *ends,
+        found=True,
         answer=text,
         nodes=[[entity_ref(graph, n) for n in path] for path in paths],
-        steps=steps,
-        evidence=[vars(e) for e in evidence],
+        steps=[[PathStep(s["from"], EdgeType(s["relation"]), s["verb"], s["to"]) for s in hops] for hops in steps],
+        evidence=evidence,
     )
-    return record
+
+
+# -- search hits --------------------------------------------------------------------------------
+def hit(graph: nx.MultiDiGraph, result: SearchResult) -> Hit:
+    """A search result with its unit's departments (lead first), programmes, source and page."""
+    node = result.node if result.node in graph else find_unit(graph, result.doc, result.id)
+    if node is None:  # an index older than the graph: the result stands as the engine gave it
+        return Hit(**vars(result))
+    return Hit(
+        **{
+            **vars(result),
+            "departments": query.names(graph, [d for d, _ in query.departments_of(graph, node)]),
+            "node": node,
+        },
+        lead=query.lead_of(graph, node),
+        programmes=query.names(graph, query.linked(graph, node, NodeType.PROGRAMME)),
+        source=Source(**graph.nodes[node]["source"]),
+        url=node_url(graph, node),
+    )

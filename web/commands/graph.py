@@ -8,12 +8,12 @@ import time
 
 from graph import query
 from graph.home import BUNDLED_CORPUS
+from graph.records import AnyEntityRecord, DepartmentRecord
+from graph.schema import REFERENCED_TYPES
 
 from ..output import fail, print_json
 from ..pipeline import build_all
 from ..state import current
-
-ENTITY_TYPES = ("Department", "Programme", "Organisation", "Policy", "Place", "Figure")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -25,10 +25,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         model=args.model,
     )
     s = summary["stats"]
-    entities = ", ".join(f"{k} {v}" for k, v in s["nodes"].items() if k in ENTITY_TYPES)
+    entities = ", ".join(f"{k} {v}" for k, v in s.nodes.items() if k in REFERENCED_TYPES)
     print(
-        f"built {s['documents']} documents, {s['tasks']} tasks, entities: {entities}; "
-        f"{s['edge_count']} edges in {time.perf_counter() - started:.1f} s -> {summary['path']}"
+        f"built {s.documents} documents, {s.tasks} tasks, entities: {entities}; "
+        f"{s.edge_count} edges in {time.perf_counter() - started:.1f} s -> {summary['path']}"
     )
     if "index" in summary:
         i = summary["index"]
@@ -38,28 +38,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_tasks(args: argparse.Namespace) -> int:
     graph = current().graph
-    if args.doc and f"doc:{args.doc}" not in graph:
-        docs = ", ".join(graph.graph.get("documents", []))
-        return fail(f"未知文档 unknown document '{args.doc}' (known: {docs})")
+    if args.doc:
+        query.require_document(graph, args.doc)
     records = query.tasks(graph, args.doc)
     if args.json:
         print_json(records)
         return 0
     for t in records:
-        print(f"{t['doc']} {t['id']:<8} {t['label']:<8} {t['title']}  [{'、'.join(t['departments'])}]")
+        print(f"{t.doc} {t.id:<8} {t.label:<8} {t.title}  [{'、'.join(t.departments)}]")
     return 0
 
 
-def _print_entity(r: dict) -> None:
-    aliases = f" (别名 aliases: {'、'.join(r['aliases'])})" if r.get("aliases") else ""
-    print(f"{r['type']} {r['name']}{aliases}")
-    for t in r.get("tasks", []):
-        print(f"  {t['role']:<10} {t['doc']} {t['id']} {t['title']}")
-    for m in r.get("mentions", []):
-        where = f"{m['doc']} {m['id'] or ''}".strip()
-        print(f"  {m['relation']:<10} {where}: {m['sentence']}")
-    if r.get("departments"):
-        print("  部门 departments: " + "、".join(d["name"] for d in r["departments"]))
+def _print_entity(r: AnyEntityRecord) -> None:
+    aliases = getattr(r, "aliases", [])
+    print(f"{r.type} {r.name}" + (f" (别名 aliases: {'、'.join(aliases)})" if aliases else ""))
+    if isinstance(r, DepartmentRecord):
+        for t in r.tasks:
+            print(f"  {t.role:<10} {t.doc} {t.id} {t.title}")
+        return
+    for m in r.mentions:
+        where = f"{m.doc} {m.id or ''}".strip()
+        print(f"  {m.relation:<10} {where}: {m.sentence}")
+    if r.departments:
+        print("  部门 departments: " + "、".join(d.name for d in r.departments))
 
 
 def cmd_entity(args: argparse.Namespace) -> int:
@@ -85,9 +86,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(s)
         return 0
-    print(f"documents {s['documents']}, tasks {s['tasks']}, nodes {s['node_count']}, edges {s['edge_count']}")
-    print("nodes: " + ", ".join(f"{k} {v}" for k, v in s["nodes"].items()))
-    print("edges: " + ", ".join(f"{k} {v}" for k, v in s["edges"].items()))
+    print(f"documents {s.documents}, tasks {s.tasks}, nodes {s.node_count}, edges {s.edge_count}")
+    print("nodes: " + ", ".join(f"{k} {v}" for k, v in s.nodes.items()))
+    print("edges: " + ", ".join(f"{k} {v}" for k, v in s.edges.items()))
     return 0
 
 

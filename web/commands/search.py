@@ -3,64 +3,60 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
+from search.engine import MODES, Searcher, SearchResponse
+from search.errors import EncoderMissing, QueryError
+
 from ..output import fail, print_json
 
-MODES = ("hybrid", "bm25", "dense")
 
-
-def _searcher(args: argparse.Namespace):
-    from search.engine import Searcher
-
+def _searcher(args: argparse.Namespace) -> Searcher:
     return Searcher.open(model=args.model)
 
 
-def _print_text(response: dict) -> None:
-    if response.get("message"):
-        print(response["message"])
-    for r in response["results"]:
-        depts = f"  [{'、'.join(r['departments'])}]" if r["departments"] else ""
-        print(f"{r['rank']:>2}. {r['doc']} {r['id']} ({r['kind']}) {r['title']}  {r['score']:.3f}{depts}")
-        for start, end in r["highlights"]:
-            print(f"      {r['text'][start:end].strip()}")
+def _print_text(response: SearchResponse) -> None:
+    if response.message:
+        print(response.message)
+    for r in response.results:
+        depts = f"  [{'、'.join(r.departments)}]" if r.departments else ""
+        print(f"{r.rank:>2}. {r.doc} {r.id} ({r.kind}) {r.title}  {r.score:.3f}{depts}")
+        for start, end in r.highlights:
+            print(f"      {r.text[start:end].strip()}")
 
 
 def _batch(args: argparse.Namespace) -> int:
     """One query a line on stdin, one JSON object a line on stdout; the model loads once."""
-    from search.errors import QueryError
-
     searcher, failed = _searcher(args), 0
     for line in sys.stdin:
         query = line.rstrip("\n")
         if not query.strip():
             continue
         try:
-            out = searcher.search(query, k=args.k, mode=args.mode).to_dict()
+            response = searcher.search(query, k=args.k, mode=args.mode)
         except QueryError as exc:
             failed += 1
-            out = {"query": query, "mode": args.mode, "results": [], "error": str(exc)}
-        if args.json:
-            print(json.dumps(out, ensure_ascii=False), flush=True)
-        else:
-            print(f"# {query}")
-            if out.get("error"):
-                print(f"policykg: {out['error']}")
+            if args.json:
+                print_json({"query": query, "mode": args.mode, "results": [], "error": str(exc)}, indent=None)
             else:
-                _print_text(out)
+                print(f"# {query}\npolicykg: {exc}")
+        else:
+            if args.json:
+                print_json(response, indent=None)
+            else:
+                print(f"# {query}")
+                _print_text(response)
+        sys.stdout.flush()
     return 1 if failed else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from search.errors import EncoderMissing
-
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         if args.query == "-":
             return _batch(args)
-        response = _searcher(args).search(args.query, k=args.k, mode=args.mode).to_dict()
+        response = _searcher(args).search(args.query, k=args.k, mode=args.mode)
     except EncoderMissing as exc:
         return fail(str(exc))
     if args.json:

@@ -1,108 +1,153 @@
-"""The JSON API under /api/: the same records as the command line's ``--json``."""
+"""The JSON API under /api/: the same records as the command line's ``--json``, each route declared
+once with ``json_get`` (route, JSON conversion and OpenAPI entry)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from typing import Any
+
+from flask import Blueprint
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph import query
-from search.qa.model import QuestionError
+from graph.records import AnyEntityRecord, Stats, TaskRecord
+from graph.schema import EXPLORER_DEFAULT, EXPLORER_TYPES, NodeType
+from search.qa.model import Answer, QuestionError
+from search.units import UnitKind
 
 from .. import views
-from ..openapi import spec
-from ..state import PAGE_TYPES, current
-from .params import resolve_entity, search_page, text_arg, types_arg
+from ..openapi import Param, json_get, spec
+from ..records import (
+    DocumentDetail,
+    ErrorBody,
+    MatrixRecord,
+    NetworkRecord,
+    NotFoundBody,
+    PathRecord,
+    PolicyDetail,
+    SearchPage,
+    TaskDetail,
+)
+from ..state import current
+from .params import MAX_K, MAX_NAME, MAX_PAGE, MAX_QUERY, doc_arg, resolve_entity, search_page, text_arg, types_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-
-@bp.get("/openapi.json")
-def openapi():
-    return jsonify(spec(request.host_url.rstrip("/")))
-
-
-@bp.get("/stats")
-def stats():
-    return jsonify(current().stats)
+Q = Param(
+    "q", "关键词或问题 (keywords or a question)", {"type": "string", "minLength": 1, "maxLength": MAX_QUERY}, True
+)
+DOC = Param("doc", "只看这个文档 (document id)")
+NAME = {"type": "string", "maxLength": MAX_NAME}
+BAD = {400: ErrorBody}
 
 
-@bp.get("/tasks")
-def tasks():
+@json_get(bp, "/openapi.json", "本文档 (this document)", tag="ops")
+def openapi() -> dict[str, Any]:
+    return spec()
+
+
+@json_get(bp, "/stats", "图谱统计 (graph counts)")
+def stats() -> Stats:
+    return current().stats
+
+
+@json_get(bp, "/tasks", "任务列表 (every task)", (DOC,), BAD)
+def tasks() -> list[TaskRecord]:
     data = current()
-    doc = _doc_arg(data)
-    return jsonify(query.tasks(data.graph, doc))
+    return query.tasks(data.graph, doc_arg(data))
 
 
-@bp.get("/tasks/<doc>/<path:id_>")
-def task(doc: str, id_: str):
+@json_get(
+    bp,
+    "/tasks/<doc>/<path:id_>",
+    "单个任务及相关任务 (one task and related tasks)",
+    (Param("doc", "文档编号 (document id)", where="path"), Param("id", "任务编号，如 4.3.2 (task id)", where="path")),
+    {404: ErrorBody},
+)
+def task(doc: str, id_: str) -> TaskDetail:
     data = current()
-    node = views.find_unit(data.graph, doc, id_, ("Task",))
+    node = views.find_unit(data.graph, doc, id_, (NodeType.TASK,))
     if node is None:
         raise NotFound(f"没有任务 {doc}/{id_} (no such task)")
-    record = query.task_record(data.graph, node)
-    record["related"] = views.related_tasks(data.graph, node)
-    record["neighbours"] = views.semantic_neighbours(data.graph, node, data.search_fn)
-    return jsonify(record)
+    return views.task_detail(data.graph, node, data.searcher)
 
 
-@bp.get("/entities/<path:id_>")
-def entity(id_: str):
+@json_get(
+    bp,
+    "/entities/<path:id_>",
+    "实体：部门的任务，或提到它的任务与背后的部门 (an entity and its links)",
+    (Param("id", "节点编号如 programme:海智计划，或名称/别名 (node id, name or alias)", where="path"),),
+    {404: NotFoundBody},
+)
+def entity(id_: str) -> AnyEntityRecord | PolicyDetail | DocumentDetail:
     data = current()
-    node = id_ if id_ in data.graph and data.graph.nodes[id_].get("type") in (*PAGE_TYPES, "Document") else None
-    if node is None:
-        match = data.index.lookup(id_)
-        if len(match.nodes) != 1:
-            body = {"error": f"没有实体 {id_} (no such entity)", "suggestions": match.suggestions}
-            if len(match.nodes) > 1:
-                body = {
-                    "error": f"「{id_}」对应多个实体，请使用节点编号 (ambiguous name)",
-                    "suggestions": [data.graph.nodes[n]["name"] for n in match.nodes],
-                    "candidates": match.nodes,
-                }
-            return jsonify(body), 404
-        node = match.nodes[0]
-    return jsonify(views.entity_detail(data.graph, node))
+    return views.entity_detail(data.graph, resolve_entity(data, id_))
 
 
-@bp.get("/ask")
-def ask():
+@json_get(bp, "/ask", "问答：图谱答案与证据 (a graph answer with evidence)", (Q,), BAD)
+def ask() -> Answer:
     q = text_arg("q", required=True)
     try:
-        answer = current().asker.ask(q)
+        return current().asker.ask(q)
     except QuestionError as exc:
         raise BadRequest(str(exc)) from None
-    return jsonify(answer.to_dict())
 
 
-@bp.get("/search")
-def search():
+@json_get(
+    bp,
+    "/search",
+    "混合检索：排序后的任务与段落 (ranked tasks and passages)",
+    (
+        Q,
+        Param("k", "每页条数 (results per page)", {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10}),
+        Param("page", "页码 (page)", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        DOC,
+        Param("department", "负责部门 (department name)", NAME),
+        Param("programme", "涉及的项目 (programme name)", NAME),
+        Param("kind", "结果类型 (result kind)", {"type": "string", "enum": [k.value for k in UnitKind]}),
+    ),
+    BAD,
+)
+def search() -> SearchPage:
+    return search_page(current(), required=True)
+
+
+@json_get(
+    bp,
+    "/path",
+    "两个实体之间的最短联系 (shortest connections between two entities)",
+    (
+        Param("from", "起点：节点编号或名称 (node id or name)", NAME, True),
+        Param("to", "终点：节点编号或名称 (node id or name)", NAME, True),
+    ),
+    {400: ErrorBody, 404: NotFoundBody},
+)
+def path() -> PathRecord:
     data = current()
-    return jsonify(search_page(data, api=True))
+    a = resolve_entity(data, text_arg("from", required=True, max_len=MAX_NAME))
+    b = resolve_entity(data, text_arg("to", required=True, max_len=MAX_NAME))
+    return views.path_between(data.graph, a, b, data.entity_view)
 
 
-@bp.get("/path")
-def path():
+@json_get(bp, "/matrix", "责任矩阵：部门 × 任务 (responsibility matrix)", (DOC,), BAD)
+def matrix() -> MatrixRecord:
     data = current()
-    a = resolve_entity(data, text_arg("from", required=True), "from")
-    b = resolve_entity(data, text_arg("to", required=True), "to")
-    return jsonify(views.path_between(data.graph, a, b))
+    return views.matrix(data.graph, doc_arg(data))
 
 
-@bp.get("/matrix")
-def matrix():
+@json_get(
+    bp,
+    "/graph",
+    "图谱浏览器的节点与边 (the explorer's network)",
+    (
+        DOC,
+        Param(
+            "types",
+            f"逗号分隔的节点类型，可选 {','.join(EXPLORER_TYPES)} (comma-separated node types; "
+            f"default {','.join(EXPLORER_DEFAULT)})",
+        ),
+    ),
+    BAD,
+)
+def network() -> NetworkRecord:
     data = current()
-    return jsonify(views.matrix(data.graph, _doc_arg(data)))
-
-
-@bp.get("/graph")
-def network():
-    data = current()
-    return jsonify(views.network(data.graph, _doc_arg(data), types_arg()))
-
-
-def _doc_arg(data) -> str | None:
-    doc = text_arg("doc", max_len=200)
-    if doc and f"doc:{doc}" not in data.graph:
-        known = "、".join(d["doc"] for d in data.documents)
-        raise BadRequest(f"未知文档 unknown document '{doc}' (known: {known})")
-    return doc or None
+    return views.network(data.graph, doc_arg(data), types_arg())

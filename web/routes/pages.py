@@ -8,72 +8,95 @@ import io
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, send_file
+from flask import Blueprint, Response, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotFound, ServiceUnavailable
 
-from search.qa.model import QuestionError
+from graph.schema import (
+    EDGE_KINDS,
+    ENTITY_TYPES,
+    EXPLORER_DEFAULT,
+    EXPLORER_TYPES,
+    NODE_KINDS,
+    RELATION_LABELS,
+    ROLE_LABELS,
+    TYPE_COLOURS,
+    TYPE_LABELS,
+    EdgeType,
+    NodeType,
+    Role,
+    entity_node_id,
+)
+from search.qa.model import Answer, QuestionError
+from search.units import SEARCHED_TYPES
 
-from .. import views
-from ..app import CSP
-from ..state import PAGE_TYPES, current
-from .params import filters, search_page, text_arg
+from .. import markup, views
+from ..lexicon import examples, looks_like_question, page_words
+from ..state import current
+from .params import MAX_NAME, EntityNotFound, QueryRefused, doc_arg, filters, resolve_entity, search_page, text_arg
 
 bp = Blueprint("pages", __name__)
 
 # vis-network is served from the pinned pyvis wheel installed in the environment (nothing from a CDN).
 VIS_VERSION = "vis-9.1.2"
 VENDOR = {"vis-network.min.js": "application/javascript", "vis-network.css": "text/css"}
-
-
-@bp.after_request
-def security_headers(response: Response) -> Response:
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", CSP)
-    return response
+NAV = [
+    ("pages.home", "检索问答"),
+    ("pages.matrix", "责任矩阵"),
+    ("pages.explorer", "图谱浏览"),
+    ("pages.entities", "实体目录"),
+]
 
 
 @bp.app_template_filter("marked")
 def marked_filter(text: str, spans) -> str:
-    return views.marked(text or "", spans or [])
+    return markup.marked(text or "", spans or [])
 
 
 @bp.app_template_filter("snippet")
 def snippet_filter(text: str, spans) -> str:
-    return views.snippet(text or "", spans or [])
+    return markup.snippet(text or "", spans or [])
 
 
 @bp.app_template_filter("terms")
 def terms_filter(text: str, terms) -> str:
-    return views.marked(text or "", views.term_spans(text or "", terms or []))
+    return markup.marked(text or "", markup.term_spans(text or "", terms or []))
 
 
 @bp.app_context_processor
 def helpers() -> dict:
     return {
-        "TYPE_NAMES": views.TYPE_NAMES,
-        "ROLE_NAMES": views.ROLE_NAMES,
-        "RELATION_NAMES": views.RELATION_NAMES,
+        "NodeType": NodeType,
+        "EdgeType": EdgeType,
+        "Role": Role,
+        "TYPE_LABELS": TYPE_LABELS,
+        "TYPE_COLOURS": TYPE_COLOURS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "RELATION_LABELS": RELATION_LABELS,
+        "KIND_TYPES": {kind: type_ for type_, kind in SEARCHED_TYPES.items()},
+        "url_of": _url_of,
+        "unit_url": _unit_url,
         "entity_url": _entity_url,
-        "task_url": _task_url,
         "page_url": _page_url,
-        "nav": [
-            ("pages.home", "检索问答"),
-            ("pages.matrix", "责任矩阵"),
-            ("pages.explorer", "图谱浏览"),
-            ("pages.entities", "实体目录"),
-        ],
+        "nav": NAV,
     }
 
 
-def _entity_url(node: str) -> str:
-    return views.node_url(current().graph, node) if node in current().graph else "/entities/" + node
+def _url_of(node: str, mark: int | None = None) -> str:
+    """The page of a node of the current graph."""
+    return views.node_url(current().graph, node, mark)
 
 
-def _task_url(doc: str, id_: str, mark: int | None = None) -> str:
-    from urllib.parse import quote
+def _unit_url(doc: str, id_: str, mark: int | None = None) -> str | None:
+    """The page of unit ``id_`` of ``doc``, whatever its kind; None when the graph has no such unit."""
+    graph = current().graph
+    node = views.find_unit(graph, doc, id_)
+    return views.node_url(graph, node, mark) if node else None
 
-    url = f"/tasks/{quote(doc, safe='')}/{quote(str(id_), safe='')}"
-    return f"{url}?mark={mark}" if mark is not None else url
+
+def _entity_url(type_: str, name: str) -> str:
+    """The page of the entity of ``type_`` named ``name`` (the name looked up when the graph has no such node)."""
+    node = entity_node_id(type_, name)
+    return _url_of(node) if node in current().graph else "/entities?" + urlencode({"name": name})
 
 
 def _page_url(page: int) -> str:
@@ -89,49 +112,43 @@ def home():
     q = text_arg("q")
     context = {
         "q": q,
-        "data": data,
         "answer": None,
+        "answer_terms": [],
         "question_error": None,
         "results": None,
         "search_error": None,
         "filters": filters(data),
         "options": {
             "docs": data.documents,
-            "departments": data.entities("Department"),
-            "programmes": data.entities("Programme"),
+            "departments": data.entities(NodeType.DEPARTMENT),
+            "programmes": data.entities(NodeType.PROGRAMME),
         },
         "stats": data.stats,
-        "examples": [
-            "海智计划涉及哪些部门",
-            "组人部负责哪些任务",
-            "科协党校",
-            "学会部和科普部共同负责哪些任务",
-            "数字科协",
-        ],
+        "examples": examples(data.graph, page_words().examples),
     }
     if q:
         try:
             answer = data.graph_asker.ask(q)
-            if views.looks_like_question(q, answer.intent):
+            if looks_like_question(q, answer.intent):
                 context["answer"] = answer
                 context["answer_terms"] = _answer_terms(data.graph, answer)
         except QuestionError as exc:
             context["question_error"] = str(exc)
         try:
-            context["results"] = search_page(data, api=False)
-        except ServiceUnavailable as exc:
+            context["results"] = search_page(data, required=False)
+        except (ServiceUnavailable, QueryRefused) as exc:
             context["search_error"] = exc.description
     return render_template("home.html", **context)
 
 
-def _answer_terms(graph, answer) -> list[str]:
+def _answer_terms(graph, answer: Answer) -> list[str]:
     """Names (with aliases) the answer is about, to highlight in its evidence sentences."""
-    nodes = [views.department_node(graph, d) for d in answer.departments]
+    nodes = [entity_node_id(NodeType.DEPARTMENT, d) for d in answer.departments]
     nodes += [e["node"] for e in answer.entities]
-    nodes += [f"programme:{p}" for p in answer.programmes]
+    nodes += [entity_node_id(NodeType.PROGRAMME, p) for p in answer.programmes]
     terms = []
     for n in nodes:
-        if n and n in graph:
+        if n in graph:
             terms += [graph.nodes[n]["name"], *graph.nodes[n].get("aliases", [])]
     return terms
 
@@ -153,13 +170,14 @@ def task(doc: str, id_: str):
     covered = sum(len(s["text"]) for s in sentences)
     if not sentences or covered < len(a["text"]) * 0.9:  # sentence spans missing: show the text whole
         sentences = [{"text": a["text"], "start": a["source"]["start"], "end": a["source"]["end"], "marked": False}]
+    is_task = detail.type == NodeType.TASK
     return render_template(
         "task.html",
         t=detail,
         sentences=sentences,
-        related=views.related_tasks(data.graph, node) if a["type"] == "Task" else [],
-        neighbours=views.semantic_neighbours(data.graph, node, data.search_fn) if a["type"] == "Task" else [],
-        search_ready=data.search_fn is not None,
+        related=views.related_tasks(data.graph, node) if is_task else [],
+        neighbours=views.semantic_neighbours(data.graph, node, data.searcher) if is_task else [],
+        search_ready=data.searcher is not None,
     )
 
 
@@ -167,52 +185,42 @@ def task(doc: str, id_: str):
 @bp.get("/entities")
 def entities():
     data = current()
-    name = text_arg("name", max_len=100)
+    name = text_arg("name", max_len=MAX_NAME)
+    problem = None
     if name:
-        match = data.index.lookup(name)
-        if len(match.nodes) == 1:
-            return redirect(views.node_url(data.graph, match.nodes[0]))
-    groups = [(t, data.entities(t)) for t in ("Department", "Programme", "Organisation", "Policy", "Place")]
-    match = data.index.lookup(name) if name else None
-    return render_template("entities.html", groups=groups, name=name, match=match, docs=data.documents)
+        try:
+            return redirect(views.node_url(data.graph, resolve_entity(data, name)))
+        except EntityNotFound as exc:
+            problem = exc.body
+    groups = [(t, data.entities(t)) for t in ENTITY_TYPES]
+    return render_template("entities.html", groups=groups, name=name, problem=problem, docs=data.documents)
 
 
 @bp.get("/entities/<path:id_>")
 def entity(id_: str):
     data = current()
-    g = data.graph
-    if id_ not in g or g.nodes[id_].get("type") not in (*PAGE_TYPES, "Document"):
-        match = data.index.lookup(id_)
-        if len(match.nodes) == 1:
-            return redirect(views.node_url(g, match.nodes[0]))
-        hint = f"您是不是要找：{'、'.join(match.suggestions)}。" if match.suggestions else ""
-        raise NotFound(f"没有找到实体「{id_}」。{hint}")
-    record = views.entity_detail(g, id_)
-    terms = [record.get("name", ""), *record.get("aliases", [])]
+    node = resolve_entity(data, id_)
+    if node != id_:
+        return redirect(views.node_url(data.graph, node))
+    record = views.entity_detail(data.graph, node)
+    terms = [record.name, *getattr(record, "aliases", [])]
     return render_template(
         "entity.html", e=record, terms=terms, doc_titles={d["doc"]: d["title"] for d in data.documents}
     )
 
 
 # -- the responsibility matrix ------------------------------------------------------------------
-def _matrix_doc(data) -> str | None:
-    doc = text_arg("doc", max_len=200)
-    if doc and f"doc:{doc}" not in data.graph:
-        abort(400, f"未知文档 {doc}")
-    return doc or None
-
-
 @bp.get("/matrix")
 def matrix():
     data = current()
-    doc = _matrix_doc(data)
+    doc = doc_arg(data)
     return render_template("matrix.html", m=views.matrix(data.graph, doc), docs=data.documents, doc=doc)
 
 
 @bp.get("/matrix.csv")
 def matrix_csv():
     data = current()
-    doc = _matrix_doc(data)
+    doc = doc_arg(data)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(views.matrix_csv_rows(views.matrix(data.graph, doc)))
     body = "\ufeff" + out.getvalue()  # a BOM so Excel reads UTF-8
@@ -228,13 +236,21 @@ def matrix_csv():
 @bp.get("/graph")
 def explorer():
     data = current()
+    kinds = {
+        t.value: {"label": k.label, "colour": k.colour, "size": k.size, "shape": k.shape} for t, k in NODE_KINDS.items()
+    }
     return render_template(
         "graph.html",
         docs=data.documents,
-        types=views.EXPLORER_TYPES,
-        default_types=views.EXPLORER_DEFAULT,
-        counts={**data.stats["nodes"], "Document": data.stats["documents"]},
-        names=sorted({a["name"] for _, a in data.graph.nodes(data=True) if a.get("type") in views.LINK_TYPES[:-1]}),
+        types=EXPLORER_TYPES,
+        default_types=EXPLORER_DEFAULT,
+        counts={**data.stats.nodes, NodeType.DOCUMENT: data.stats.documents},
+        names=sorted({a["name"] for _, a in data.graph.nodes(data=True) if a.get("type") in ENTITY_TYPES}),
+        style={
+            "kinds": kinds,
+            "relations": {t.value: k.label for t, k in EDGE_KINDS.items()},
+            "lead": {"type": EdgeType.RESPONSIBLE_FOR.value, "role": Role.LEAD.value},
+        },
     )
 
 

@@ -1,5 +1,5 @@
-"""Request parameters with limits (a bad value is a 400 with a clear message) and the search page
-shared by ``/`` and ``/api/search``."""
+"""Request parameters with limits (a bad value is a 400 with a clear message), the checks every route
+shares (a known document, an entity by id, name or alias) and the search page of ``/`` and ``/api/search``."""
 
 from __future__ import annotations
 
@@ -9,14 +9,20 @@ from flask import request
 from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
 from graph import query
+from graph.schema import EXPLORER_DEFAULT, EXPLORER_TYPES, TYPE_LABELS, NodeType, entity_node_id
+from search.engine import MAX_K as ENGINE_MAX_K
+from search.errors import QueryError
+from search.units import UnitKind
 
 from .. import views
+from ..records import Filters, NotFoundBody, SearchPage
 
 MAX_QUERY = 500
+MAX_NAME = 100
 MAX_K = 50
 MAX_PAGE = 100
 POOL = 50  # results fetched from the engine before filters and pages are applied
-KINDS = ("task", "passage")
+SUGGESTED = 8  # names listed when a name is ambiguous
 
 
 def text_arg(name: str, *, required: bool = False, max_len: int = MAX_QUERY) -> str:
@@ -46,96 +52,106 @@ def int_arg(name: str, default: int, lo: int, hi: int) -> int:
     return value
 
 
-def types_arg() -> tuple[str, ...]:
+def types_arg() -> tuple[NodeType, ...]:
     raw = text_arg("types", max_len=200)
     if not raw:
-        return views.EXPLORER_DEFAULT
-    types = tuple(t.strip() for t in raw.split(",") if t.strip())
-    unknown = [t for t in types if t not in views.EXPLORER_TYPES]
+        return EXPLORER_DEFAULT
+    types = [t.strip() for t in raw.split(",") if t.strip()]
+    unknown = [t for t in types if t not in EXPLORER_TYPES]
     if unknown:
-        allowed = ",".join(views.EXPLORER_TYPES)
+        allowed = ",".join(EXPLORER_TYPES)
         raise BadRequest(f"未知类型 unknown type '{unknown[0]}' (allowed: {allowed})")
-    return types
+    return tuple(NodeType(t) for t in types)
 
 
-def resolve_entity(data, text: str, param: str) -> str:
-    """A node id, or a name/alias that resolves to exactly one entity."""
-    if text in data.graph and data.graph.nodes[text].get("type") in views.LINK_TYPES[:-1]:
+def doc_arg(data) -> str | None:
+    """``?doc=``: the id of a built document, or None when not given."""
+    doc = text_arg("doc", max_len=200)
+    if doc:
+        try:
+            query.require_document(data.graph, doc)
+        except query.UnknownDocument as exc:
+            raise BadRequest(str(exc)) from None
+    return doc or None
+
+
+class QueryRefused(BadRequest):
+    """The search engine cannot search this query (only question words, too short …)."""
+
+
+class EntityNotFound(NotFound):
+    """No single entity by that name: a 404 whose JSON body lists the closest names or the candidates."""
+
+    def __init__(self, body: NotFoundBody):
+        super().__init__(body.error)
+        self.body = body
+
+
+def resolve_entity(data, text: str) -> str:
+    """The node ``text`` names: a node id with an entity page, or a name or alias of exactly one entity."""
+    if views.has_entity_page(data.graph, text):
         return text
     match = data.index.lookup(text)
     if len(match.nodes) == 1:
         return match.nodes[0]
     if match.nodes:
-        names = "、".join(data.graph.nodes[n]["name"] for n in match.nodes[:8])
-        raise BadRequest(f"参数 {param}「{text}」对应多个实体：{names}，请说得更具体 (ambiguous)")
+        names = "、".join(data.graph.nodes[n]["name"] for n in match.nodes[:SUGGESTED])
+        message = f"「{text}」对应多个实体：{names}，请说得更具体或使用节点编号 (ambiguous name '{text}')"
+        suggestions = [data.graph.nodes[n]["name"] for n in match.nodes]
+        raise EntityNotFound(NotFoundBody(message, suggestions, list(match.nodes)))
     hint = f"；您是不是要找：{'、'.join(match.suggestions)}" if match.suggestions else ""
-    raise NotFound(f"没有找到实体「{text}」{hint} (no entity named '{text}')")
-
-
-# -- search -------------------------------------------------------------------------------------
-def filters(data) -> dict:
-    """The filter parameters, checked against what the graph holds."""
-    out = {}
-    doc = text_arg("doc", max_len=200)
-    if doc:
-        if f"doc:{doc}" not in data.graph:
-            raise BadRequest(f"未知文档 unknown document '{doc}'")
-        out["doc"] = doc
-    for name, type_ in (("department", "Department"), ("programme", "Programme")):
-        value = text_arg(name, max_len=100)
-        if value:
-            if f"{type_.lower()}:{value}" not in data.graph:
-                raise BadRequest(f"未知{views.TYPE_NAMES[type_]} unknown {name} '{value}'")
-            out[name] = value
-    kind = text_arg("kind", max_len=20)
-    if kind:
-        if kind not in KINDS:
-            raise BadRequest(f"参数 kind 只能是 {'、'.join(KINDS)} (kind must be one of {', '.join(KINDS)})")
-        out["kind"] = kind
-    return out
-
-
-def _enrich(graph, result: dict) -> dict:
-    """A result with its unit's departments (lead first) and programmes read from the graph."""
-    r = dict(result)
-    node = r.get("node") if r.get("node") in graph else views.find_unit(graph, r.get("doc", ""), str(r.get("id", "")))
-    if node is not None:
-        roles = query.departments_of(graph, node)
-        r.setdefault("node", node)
-        r["departments"] = r.get("departments") or [graph.nodes[d]["name"] for d, _ in roles]
-        r["lead"] = next((graph.nodes[d]["name"] for d, role in roles if role == "lead"), None)
-        r["programmes"] = [graph.nodes[n]["name"] for n in query.linked(graph, node, "Programme")]
-        r["url"] = views.node_url(graph, node)
-    else:
-        r.setdefault("departments", [])
-        r.update(lead=None, programmes=[], url=None)
-    return r
-
-
-def _keep(r: dict, f: dict) -> bool:
-    return (
-        (not f.get("doc") or r.get("doc") == f["doc"])
-        and (not f.get("kind") or r.get("kind") == f["kind"])
-        and (not f.get("department") or f["department"] in r["departments"])
-        and (not f.get("programme") or f["programme"] in r["programmes"])
+    raise EntityNotFound(
+        NotFoundBody(f"没有找到实体「{text}」{hint} (no entity named '{text}')", match.suggestions, [])
     )
 
 
-def search_page(data, *, api: bool) -> dict:
+# -- search -------------------------------------------------------------------------------------
+def filters(data) -> Filters:
+    """The filter parameters, checked against what the graph holds."""
+    found = Filters(doc=doc_arg(data))
+    for name, type_ in (("department", NodeType.DEPARTMENT), ("programme", NodeType.PROGRAMME)):
+        value = text_arg(name, max_len=MAX_NAME)
+        if value and entity_node_id(type_, value) not in data.graph:
+            raise BadRequest(f"未知{TYPE_LABELS[type_]} unknown {name} '{value}'")
+        setattr(found, name, value or None)
+    kind = text_arg("kind", max_len=20)
+    if kind:
+        try:
+            found.kind = UnitKind(kind)
+        except ValueError:
+            allowed = [k.value for k in UnitKind]
+            raise BadRequest(
+                f"参数 kind 只能是 {'、'.join(allowed)} (kind must be one of {', '.join(allowed)})"
+            ) from None
+    return found
+
+
+def _keep(hit, f: Filters) -> bool:
+    return (
+        (not f.doc or hit.doc == f.doc)
+        and (not f.kind or hit.kind == f.kind)
+        and (not f.department or f.department in hit.departments)
+        and (not f.programme or f.programme in hit.programmes)
+    )
+
+
+def search_page(data, *, required: bool) -> SearchPage:
     """Ranked results for ``q`` after filters, one page of ``k``; 503 without a search index."""
-    q = text_arg("q", required=api)
+    q = text_arg("q", required=required)
     k = int_arg("k", 10, 1, MAX_K)
     page = int_arg("page", 1, 1, MAX_PAGE)
     f = filters(data)
-    record = {"query": q, "k": k, "page": page, "filters": f, "total": 0, "pages": 0, "results": []}
     if not q:
-        return record
-    if data.search_fn is None:
+        return SearchPage(q, k, page, f, total=0, pages=0, results=[])
+    if data.searcher is None:
         raise ServiceUnavailable("搜索索引不可用，请先运行 policykg build (search index unavailable)")
-    pool = min(max(POOL, page * k), MAX_K * MAX_PAGE)
-    found = [_enrich(data.graph, r) for r in data.search_fn(q, pool)]
-    kept = [r for r in found if _keep(r, f)]
-    record["total"] = len(kept)
-    record["pages"] = math.ceil(len(kept) / k)
-    record["results"] = kept[(page - 1) * k : page * k]
-    return record
+    pool = min(max(POOL, page * k), ENGINE_MAX_K)
+    try:
+        results = data.searcher.search(q, pool).results
+    except QueryError as exc:
+        raise QueryRefused(str(exc)) from None
+    found = [views.hit(data.graph, r) for r in results]
+    kept = [h for h in found if _keep(h, f)]
+    return SearchPage(
+        q, k, page, f, total=len(kept), pages=math.ceil(len(kept) / k), results=kept[(page - 1) * k : page * k]
+    )

@@ -1,5 +1,6 @@
 // The graph explorer: vis-network (served by this app from the pinned pyvis wheel) over /api/graph.
 // Node and edge data only reach the page through vis-network's text rendering and textContent.
+// Labels, colours, sizes and shapes of node types come from the page (#graph-style, the schema).
 "use strict";
 (() => {
   const container = document.getElementById("network");
@@ -9,13 +10,10 @@
   const pathResult = document.getElementById("path-result");
   const css = getComputedStyle(document.documentElement);
   const font = css.getPropertyValue("--font").trim() || "sans-serif";
-  const colour = (type) => css.getPropertyValue(`--c-${type}`).trim() || "#888888";
-  const typeName = (type) => (boxes.find((b) => b.value === type) || { dataset: {} }).dataset.label || type;
-  const PREFIX = {
-    doc: "Document", task: "Task", paragraph: "Paragraph", department: "Department", programme: "Programme",
-    organisation: "Organisation", policy: "Policy", place: "Place", figure: "Figure",
-  };
-  const SIZE = { Document: 26, Department: 22, Task: 14, Paragraph: 10, Figure: 8 };
+  const style = JSON.parse(document.getElementById("graph-style").textContent);
+  const kind = (type) => style.kinds[type] || { label: type, colour: "#888888", size: 12, shape: "dot" };
+  const typeName = (type) => kind(type).label;
+  const isLead = (e) => e.type === style.lead.type && e.role === style.lead.role;
 
   let network = null;
   const nodes = new vis.DataSet();
@@ -25,17 +23,19 @@
   const say = (text) => { status.textContent = text; };
 
   function styled(n, degree) {
-    const c = colour(n.type);
+    const k = kind(n.type);
+    const c = k.colour;
+    const boxed = k.shape === "box"; // the name is written inside the node
     return {
       id: n.id,
       label: n.label,
-      title: `${typeName(n.type)}：${n.title}`,
+      title: `${k.label}：${n.title}`,
       url: n.url,
       type: n.type,
-      shape: n.type === "Department" ? "box" : "dot",
-      size: (SIZE[n.type] || 12) + Math.min(degree, 12),
+      shape: k.shape,
+      size: k.size + Math.min(degree, 12),
       color: { background: c, border: c, highlight: { background: c, border: "#111827" }, hover: { background: c, border: "#111827" } },
-      font: n.type === "Department"
+      font: boxed
         ? { color: "#ffffff", face: font, size: 24 } // large enough to read in the overview
         : { color: "#1f2933", face: font, size: 13, strokeWidth: 3, strokeColor: "#ffffff" },
       borderWidth: 1,
@@ -43,16 +43,16 @@
   }
 
   function edgeStyle(e) {
-    const lead = e.type === "responsible_for" && e.role === "lead";
+    const lead = isLead(e);
     return {
       id: `${e.from}|${e.to}|${e.type}`,
       from: e.from,
       to: e.to,
       arrows: { to: { enabled: true, scaleFactor: 0.5 } },
-      dashes: e.type === "responsible_for" && e.role === "supporting",
+      dashes: Boolean(e.role) && !lead,
       width: lead ? 2 : 1,
       color: { color: lead ? "#f0a3a3" : "#c5ccd6", highlight: "#1d5fbf", hover: "#1d5fbf" },
-      title: e.type,
+      title: style.relations[e.type] || e.type,
     };
   }
 
@@ -205,12 +205,11 @@
   boxes.forEach((b) => b.addEventListener("change", load));
   docSelect.addEventListener("change", load);
 
-  // /graph#focus=<node id> (from an entity page): show that node's type and focus it.
+  // /graph#focus=<node id>&type=<its type> (from an entity page): show that type and focus the node.
   const hash = new URLSearchParams(window.location.hash.slice(1));
   if (hash.get("focus")) {
     pending = hash.get("focus");
-    const type = PREFIX[pending.split(":", 1)[0]];
-    const box = boxes.find((b) => b.value === type);
+    const box = boxes.find((b) => b.value === hash.get("type"));
     if (box) box.checked = true;
   }
   load();
