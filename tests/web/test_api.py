@@ -1,5 +1,5 @@
-"""The JSON API through Flask's test client: every endpoint, its limits and errors, and the OpenAPI
-document checked against the real responses."""
+"""The JSON API over the bundled plan through Flask's test client: every endpoint, its limits and
+errors, the same records as the command line, and the OpenAPI document checked against the real responses."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.fixtures.searcher import SubstringSearcher
+from tests.web.openapi_check import conforms as conforms_to
+from tests.web.openapi_check import validate
 from web import state
 from web.app import create_app
 from web.cli import main
-from web.openapi import spec, validate
+from web.openapi import spec
 
 DOC = "jiangxi-cast-reform-2021-2025"
 
@@ -36,11 +39,8 @@ def get_json(client, url, status=200, **kw):
 
 
 def conforms(body, path: str, status: int = 200):
-    """The response body matches the schema the OpenAPI document gives for ``path``/``status``."""
-    doc = spec()
-    content = doc["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"]
-    errors = validate(body, content, doc)
-    assert not errors, errors[:10]
+    """The response body matches the schema the served OpenAPI document gives for ``path``/``status``."""
+    conforms_to(spec(), body, path, status)
 
 
 # -- endpoints ----------------------------------------------------------------------------------
@@ -149,15 +149,27 @@ def test_graph_for_the_explorer(client):
     assert "unknown type" in get_json(client, "/api/graph?types=Task,Bogus", 400)["error"]
 
 
-def test_search_endpoint_conforms_or_explains(client):
-    r = client.get("/api/search", query_string={"q": "海智计划", "k": 5})
-    body = r.get_json()
-    if r.status_code == 503:  # no search index in this build
-        conforms(body, "/api/search", 503)
-        return
-    assert r.status_code == 200
-    conforms(body, "/api/search")
-    assert body["results"] and body["results"][0]["doc"] == DOC
+def test_search_without_an_index_is_a_503(client):
+    body = get_json(client, "/api/search", 503, query_string={"q": "海智计划", "k": 5})
+    assert "policykg build" in body["error"]
+    conforms(body, "/api/search", 503)
+
+
+def test_search_results_carry_the_graph_and_conform(client, plan_graph):
+    state.install(SubstringSearcher(plan_graph))
+    try:
+        body = get_json(client, "/api/search", query_string={"q": "海智", "k": 5})
+        conforms(body, "/api/search")
+        assert {r["id"] for r in body["results"]} == {"1.4.p2", "4.7.1", "4.8.2"} and body["total"] == 3
+        task = next(r for r in body["results"] if r["id"] == "4.8.2")
+        assert task["lead"] == "组人部" and "海智计划" in task["programmes"] and task["kind"] == "task"
+        assert task["url"] == f"/tasks/{DOC}/4.8.2" and task["source"]["end"] > task["source"]["start"]
+        assert body["filters"] == {"doc": None, "department": None, "programme": None, "kind": None}
+        only = get_json(client, "/api/search", query_string={"q": "海智", "kind": "passage"})
+        assert [r["id"] for r in only["results"]] == ["1.4.p2"] and only["filters"]["kind"] == "passage"
+        conforms(only, "/api/search")
+    finally:
+        state.reset()
 
 
 # -- limits and errors --------------------------------------------------------------------------
@@ -260,7 +272,7 @@ def test_script_in_a_query_is_escaped_everywhere(client):
 
 
 def test_highlighting_escapes_text_around_marks():
-    from web.views import marked
+    from web.markup import marked
 
     html = str(marked("a<b>海智计划</b>c", [(4, 8)]))
     assert html == "a&lt;b&gt;<mark>海智计划</mark>&lt;/b&gt;c"
@@ -270,7 +282,7 @@ def test_highlighting_escapes_text_around_marks():
 # -- the OpenAPI document -----------------------------------------------------------------------
 def test_openapi_describes_every_api_route(app, client):
     doc = get_json(client, "/api/openapi.json")
-    assert doc["openapi"].startswith("3.") and doc["servers"][0]["url"].startswith("http")
+    assert doc == spec() and doc["openapi"].startswith("3.") and doc["servers"] == [{"url": "/"}]
     routes = set()
     for rule in app.url_map.iter_rules():
         path = rule.rule
@@ -292,7 +304,7 @@ def test_openapi_describes_every_api_route(app, client):
 
 def test_validator_catches_wrong_shapes():
     doc = spec()
-    schema = doc["components"]["schemas"]["Matrix"]
+    schema = doc["components"]["schemas"]["MatrixRecord"]
     assert validate({"doc": None}, schema, doc)  # missing keys
     bad = {"doc": None, "departments": [], "tasks": [{"roles": {"x": "boss"}}], "totals": {}}
     errors = validate(bad, schema, doc)
@@ -310,7 +322,7 @@ def test_downloads_have_the_documented_media_types(client):
 
 
 def test_snippet_windows_long_text_around_the_first_match():
-    from web.views import snippet
+    from web.markup import snippet
 
     text = "甲" * 300 + "<海智>" + "乙" * 300
     html = str(snippet(text, [(300, 304)], width=100))

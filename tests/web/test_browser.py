@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.fixtures.searcher import SubstringSearcher
 from web import state
 from web.app import create_app
 from web.commands.serve import start_background
@@ -136,12 +137,8 @@ def test_ask_a_question_and_open_a_task(page):
     page.shot("task")
 
 
-def test_search_results_are_highlighted_filtered_and_open_a_task(page):
-    data = state.current()
-    if data.searcher is None:  # no search index in this build: a stand-in engine with the same result shape
-        from tests.web.test_pages import FakeEngine
-
-        data.__dict__["searcher"] = FakeEngine(data.graph)
+def test_search_results_are_highlighted_filtered_and_open_a_task(page, plan_graph):
+    state.install(SubstringSearcher(plan_graph))  # the same result records as the engine, without the model
     p = page.page
     try:
         page.goto("/?q=" + quote("科技工作者"))
@@ -159,8 +156,7 @@ def test_search_results_are_highlighted_filtered_and_open_a_task(page):
         p.wait_for_url(re.compile(r"/tasks/"))
         assert p.locator(".unit h1").count() == 1
     finally:
-        if type(data.__dict__.get("searcher")).__name__ == "FakeEngine":
-            data.__dict__.pop("searcher")
+        state.reset()
 
 
 def test_entity_page_traces_a_programme_to_its_departments(page):

@@ -1,0 +1,64 @@
+"""Entity lookup by canonical name, alias, folded or partial name, with suggestions for near misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.lookup import EntityIndex, fold
+from graph.schema import NodeType
+from tests.fixtures.graphs import HAIZHI, KECHUANG, LAW, POPULAR, tiny_graph
+
+
+@pytest.fixture(scope="module")
+def index() -> EntityIndex:
+    return EntityIndex(tiny_graph())
+
+
+def test_fold_drops_quotes_spaces_and_full_width():
+    assert fold("“科创 中国”") == "科创中国" and fold("《ＡＢＣ》") == "ABC"
+
+
+@pytest.mark.parametrize(
+    "query, nodes",
+    [
+        ("科创中国", [KECHUANG]),  # canonical
+        ("科创", [KECHUANG]),  # alias
+        ("「科创中国」", [KECHUANG]),  # quoted
+        ("科普法", [LAW]),  # a policy's alias
+        ("海智计", [HAIZHI]),  # partial
+        ("普及", [POPULAR, LAW]),  # partial and ambiguous: shortest name first
+    ],
+)
+def test_lookup(index, query, nodes):
+    assert index.lookup(query).nodes == nodes
+
+
+def test_a_misspelling_gets_suggestions_not_a_guess(index):
+    match = index.lookup("海智计化")
+    assert match.nodes == [] and "海智计划" in match.suggestions
+    assert index.lookup("   ").nodes == [] and index.lookup("   ").suggestions == []
+
+
+def test_one_character_is_never_a_partial_match(index):
+    assert index.lookup("科").nodes == []
+
+
+def test_types_limit_what_is_found():
+    programmes = EntityIndex(tiny_graph(), (NodeType.PROGRAMME,))
+    assert programmes.lookup("普及部").nodes == [] and programmes.lookup("海智").nodes == [HAIZHI]
+
+
+@pytest.mark.parametrize(
+    "name, node",
+    [
+        ("海智计划", "programme:海智计划"),
+        ("海智", "programme:海智计划"),
+        ("海智工作站", "programme:海智计划"),
+        ("院士专家服务中心", "department:省院士专家服务中心"),
+        ("科协党校", "organisation:江西省科协党校"),
+        ("智慧行动", "programme:智惠行动"),
+        ("“科创中国”", "programme:科创中国"),
+    ],
+)
+def test_the_plans_aliases_and_partial_names(plan_graph, name, node):
+    assert EntityIndex(plan_graph).lookup(name).nodes == [node]
