@@ -1,8 +1,10 @@
 """Programmes, brands, campaigns, platforms and awards.
 
 Three sources: quoted names that a suffix or the surrounding words mark as a programme (a slogan
-such as “四个意识” is neither), unquoted names ending in a programme suffix that carry a proper
-prefix or stand in a list beside a known programme, and every name of the programme lexicon.
+such as “四个意识” is neither; a name of phrases joined by 、 is one when a word such as 机制 follows
+it), unquoted names ending in a programme suffix that carry a proper prefix, follow a verb that
+launches them (实施…行动) or stand in a list beside a known programme, and every name of the
+programme lexicon.
 """
 
 from __future__ import annotations
@@ -54,17 +56,35 @@ def _in_context(text: str, start: int, end: int, before: list[str], after: list[
     )
 
 
+def _compound(name: str, text: str, end: int, spec: dict) -> bool:
+    """“创新吹哨、科协报到”机制: short phrases joined by 、 or ， followed by a word naming what they are."""
+    parts = re.split(f"[{spec['separators']}]", name)
+    low, high = spec["part_chars"]
+    if len(parts) < 2 or not all(low <= len(p) <= high for p in parts):
+        return False
+    return any(text.startswith(w, end + 1) for w in spec["followed_by"])
+
+
 def _quoted(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
     rules = lexicon.rules["programme"]
     org_prefixes = lexicon.words("organisation", "prefixes")
     unquoted = lexicon.words("programme", "unquoted_suffixes")
     before, after = lexicon.words("programme", "context_before"), lexicon.words("programme", "context_after")
+    curated = lexicon.programmes.names()
     out = []
     for start, end in quoted(text, lexicon):
         name = text[start:end].strip()
+        if _compound(name, text, end, rules["compound"]):
+            out.append(Mention("Programme", name, start, end, ""))
+            continue
         follow = next((s for s in unquoted if text.startswith(s, end + 1)), None)
-        if follow and not _endswith(name, rules["suffixes"]) and not excluded(name, rules["exclude"]):
-            # “三北”工程 is the 三北工程
+        if (
+            follow
+            and name not in curated
+            and not _endswith(name, rules["suffixes"])
+            and not excluded(name, rules["exclude"])
+        ):
+            # “三北”工程 is the 三北工程; “科普中国”行动 names 科普中国, a name of the lexicon
             out.append(Mention("Programme", name + follow, start, end + 1 + len(follow), ""))
             continue
         if name in known:
@@ -85,8 +105,12 @@ def _quoted(text: str, lexicon: Lexicon, known: set[str]) -> list[Mention]:
 
 def _unquoted(text: str, lexicon: Lexicon, known: set[str], proper: list[str]) -> list[Mention]:
     rules = lexicon.rules["programme"]
+    launch = tuple(lexicon.words("programme", "launch_verbs"))
+    launched_suffixes = tuple(rules["launch_suffixes"])
     scanner = BoundaryScanner(lexicon)
-    suffix = re.compile(f"(?:{lexicon.alternation('programme', 'unquoted_suffixes')})(?![项励金惩赏院师化])")
+    suffix = re.compile(
+        f"(?:{lexicon.alternation('programme', 'unquoted_suffixes')})(?![{rules['suffix_not_before']}])"
+    )
     out = []
     for m in suffix.finditer(text):
         left = scanner.left_edge(text, m.end())
@@ -101,7 +125,10 @@ def _unquoted(text: str, lexicon: Lexicon, known: set[str], proper: list[str]) -
         if text.endswith("等", 0, left):  # "…等引才育才工程": a category, not a name
             continue
         listed = _listed_beside(text, left, m.end(), known)
-        if name in known or listed or any(name.startswith(p) for p in proper):
+        # 深入实施种业振兴行动: a campaign or plan that a verb launches (工程 may be mere works); a quoted
+        # part (科技志愿服务“智惠行动”) is the name itself and is found as such
+        launched = text.endswith(launch, 0, left) and name.endswith(launched_suffixes) and raw == strip_quotes(raw)
+        if name in known or listed or launched or any(name.startswith(p) for p in proper):
             out.append(Mention("Programme", name, left + skipped, m.end(), ""))
     return out
 
