@@ -55,7 +55,7 @@ CSP = (
 ops = Blueprint("ops", __name__)
 
 
-@json_get(ops, "/healthz", "健康检查 (health check)", tag="ops")
+@json_get(ops, "/healthz", "健康检查 (health check)", tag="ops", needs_graph=False)
 def healthz() -> Health:
     return Health("ok", "ready" if current_version() else "missing")
 

@@ -115,6 +115,7 @@ class Endpoint:
     params: tuple[Param, ...]
     errors: dict[int, type]
     tag: str
+    needs_graph: bool
 
 
 ENDPOINTS: dict[str, Endpoint] = {}
@@ -132,15 +133,17 @@ def json_get(
     params: tuple[Param, ...] = (),
     errors: Mapping[int, type] | None = None,
     tag: str = "api",
+    needs_graph: bool = True,
 ) -> Callable[[Callable], Callable]:
     """Register ``GET rule`` on ``bp`` returning the view's record as JSON, and document it.
 
-    ``errors`` maps each status the view may answer besides 200 and 503 to the record of its body."""
+    ``errors`` maps each status the view may answer besides 200 to the record of its body; a view
+    that ``needs_graph`` may also answer 503 while nothing is built."""
 
     def register(view: Callable) -> Callable:
         returns = get_type_hints(view)["return"]
         path = openapi_path((bp.url_prefix or "") + rule)
-        ENDPOINTS[path] = Endpoint(path, summary, returns, params, dict(errors or {}), tag)
+        ENDPOINTS[path] = Endpoint(path, summary, returns, params, dict(errors or {}), tag, needs_graph)
 
         @functools.wraps(view)
         def respond(*args, **kwargs):
@@ -158,7 +161,8 @@ def _json(schema: dict, description: str) -> dict:
 
 def _operation(endpoint: Endpoint, schemas: Schemas) -> dict:
     responses = {"200": _json(schemas.of(endpoint.returns), endpoint.summary)}
-    for code, body in sorted({**endpoint.errors, 503: ErrorBody}.items()):
+    errors = {**endpoint.errors, **({503: ErrorBody} if endpoint.needs_graph else {})}
+    for code, body in sorted(errors.items()):
         responses[str(code)] = _json(schemas.of(body), ERROR_TEXT[code])
     return {
         "summary": endpoint.summary,

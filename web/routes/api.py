@@ -40,7 +40,7 @@ NAME = {"type": "string", "maxLength": MAX_NAME}
 BAD = {400: ErrorBody}
 
 
-@json_get(bp, "/openapi.json", "本文档 (this document)", tag="ops")
+@json_get(bp, "/openapi.json", "本文档 (this document)", tag="ops", needs_graph=False)
 def openapi() -> dict[str, Any]:
     return spec()
 

@@ -1,0 +1,150 @@
+"""The read models of the pages and the API on a tiny hand-built graph (no ingest, no encoder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.records import DepartmentRecord, EntityRecord
+from graph.schema import LINKED_TYPES, ROLE_LABELS, UNIT_TYPES, EdgeType, NodeType, Role
+from search.engine import SearchResult
+from search.units import UnitKind
+from tests.fixtures.graphs import (
+    DOC,
+    DOC_NODE,
+    FIGURE,
+    HAIZHI,
+    ITEM,
+    KECHUANG,
+    LAW,
+    MUSEUM,
+    PARAGRAPH,
+    PART,
+    POPULAR,
+    SECTION,
+    SOCIETY,
+    SUBITEM,
+    TASK_A,
+    TASK_B,
+    tiny_graph,
+)
+from tests.fixtures.searcher import SubstringSearcher
+from web import views
+from web.lexicon import examples, looks_like_question
+from web.records import DocumentDetail, PolicyDetail
+
+
+@pytest.fixture(scope="module")
+def g():
+    return tiny_graph()
+
+
+def test_every_unit_kind_links_to_a_page_that_finds_it_again(g):
+    units = [n for n, a in g.nodes(data=True) if a["type"] in UNIT_TYPES]
+    assert SUBITEM in units
+    for node in units:
+        a = g.nodes[node]
+        assert views.node_url(g, node) == f"/tasks/{DOC}/{a['id']}"
+        assert views.find_unit(g, DOC, a["id"]) == node
+    assert views.find_unit(g, DOC, "1.1.1", (NodeType.PARAGRAPH,)) is None and views.find_unit(g, DOC, "9") is None
+    assert views.node_url(g, TASK_A, mark=55) == f"/tasks/{DOC}/1.1.1?mark=55"
+
+
+def test_every_other_node_has_an_entity_page(g):
+    others = [n for n, a in g.nodes(data=True) if a["type"] not in UNIT_TYPES]
+    assert all(views.has_entity_page(g, n) for n in others) and not views.has_entity_page(g, TASK_A)
+    assert views.node_url(g, HAIZHI) == "/entities/programme:%E6%B5%B7%E6%99%BA%E8%AE%A1%E5%88%92"
+    assert views.node_url(g, FIGURE) == f"/entities/figure:{DOC}%2F300"
+
+
+def test_unit_detail(g):
+    detail = views.unit_detail(g, TASK_A)
+    assert [p.node for p in detail.parents] == [PART, SECTION] and detail.document.node == DOC_NODE
+    assert [(r.name, r.role) for r in detail.roles] == [("普及部", Role.LEAD), ("学会部", Role.SUPPORTING)]
+    assert list(detail.entities) == list(LINKED_TYPES)
+    assert [e.node for e in detail.entities[NodeType.PROGRAMME]] == [KECHUANG]
+    assert [p.node for p in views.unit_detail(g, SUBITEM).parents] == [PART, ITEM]
+
+
+def test_related_tasks_share_entities(g):
+    related = views.related_tasks(g, TASK_A)
+    assert [(r.node, r.shared) for r in related] == [(TASK_B, ["科创中国"])]
+    assert views.related_tasks(g, TASK_B)[0].node == TASK_A
+
+
+def test_semantic_neighbours_come_from_the_searcher(g):
+    assert views.semantic_neighbours(g, TASK_A, None) == []
+    detail = views.task_detail(g, TASK_B, SubstringSearcher(g))
+    assert detail.related[0].node == TASK_A and detail.neighbours == []  # only TASK_B holds its own text
+
+
+def test_entity_details(g):
+    policy = views.entity_detail(g, LAW)
+    assert isinstance(policy, PolicyDetail) and [e.node for e in policy.issued_by] == [MUSEUM]
+    document = views.entity_detail(g, DOC_NODE)
+    assert isinstance(document, DocumentDetail) and [t.node for t in document.tasks] == [TASK_A, TASK_B]
+    assert [(c.node, c.relation) for c in document.cites] == [(LAW, EdgeType.BASED_ON)]
+    assert isinstance(views.entity_detail(g, POPULAR), DepartmentRecord)
+    assert type(views.entity_detail(g, HAIZHI)) is EntityRecord
+
+
+def test_matrix_and_its_csv(g):
+    m = views.matrix(g)
+    assert [d.name for d in m.departments] == ["学会部", "普及部"]  # most lead roles, then most tasks
+    assert [(t.node, t.roles, t.lead, t.total) for t in m.tasks] == [
+        (TASK_A, {"普及部": Role.LEAD, "学会部": Role.SUPPORTING}, 1, 2),
+        (TASK_B, {"学会部": Role.LEAD}, 1, 1),
+    ]
+    assert (m.totals.tasks, m.totals.departments, m.totals.lead, m.totals.supporting) == (2, 2, 2, 1)
+    rows = views.matrix_csv_rows(m)
+    assert rows[0][4:6] == ["学会部", "普及部"] and rows[1][4:6] == [
+        ROLE_LABELS[Role.SUPPORTING],
+        ROLE_LABELS[Role.LEAD],
+    ]
+    assert rows[-2][4:6] == [2, 1] and rows[-1][4:6] == [1, 1]
+    assert views.matrix(g, "other").tasks == []
+
+
+def test_network(g):
+    net = views.network(g)
+    ids = {n.id for n in net.nodes}
+    assert {TASK_A, TASK_B, POPULAR, KECHUANG} <= ids and FIGURE not in ids and PARAGRAPH not in ids
+    lead = [e for e in net.edges if e.role == Role.LEAD]
+    assert {(e.from_, e.to) for e in lead} == {(POPULAR, TASK_A), (SOCIETY, TASK_B)}
+    assert all(e.type != EdgeType.PART_OF for e in net.edges)
+    figures = views.network(g, DOC, (NodeType.PARAGRAPH, NodeType.FIGURE))
+    assert {n.id for n in figures.nodes} == {PARAGRAPH, FIGURE} and len(figures.edges) == 1
+    assert views.network(g, "other", (NodeType.TASK, NodeType.DEPARTMENT)).nodes == []
+    assert all(len(n.label) <= views.LABEL_CHARS for n in net.nodes)
+
+
+def test_path_between_two_entities(g):
+    found = views.path_between(g, KECHUANG, SOCIETY)
+    assert (
+        found.found and found.from_.node == KECHUANG and [n.node for n in found.nodes[0]] == [KECHUANG, TASK_A, SOCIETY]
+    )
+    assert found.steps[0][0].relation == EdgeType.MENTIONS and found.evidence
+    missing = views.path_between(g, PARAGRAPH, HAIZHI)
+    assert not missing.found and missing.nodes == [] and "没有找到" in missing.answer
+
+
+def test_a_search_result_gets_what_the_graph_knows(g):
+    result = SubstringSearcher(g).search("海智计划").results[0]
+    hit = views.hit(g, result)
+    assert (hit.node, hit.lead, hit.programmes) == (TASK_B, "学会部", ["海智计划", "科创中国"])
+    assert hit.url == f"/tasks/{DOC}/1.1.2" and hit.source is not None and hit.kind == UnitKind.TASK
+    stale = SearchResult(1, 1.0, DOC, "9.9", UnitKind.TASK, "", "", [], [], [], "task:plan/9.9", [])
+    assert views.hit(g, stale).url is None
+
+
+def test_examples_are_filled_from_the_graph(g):
+    assert examples(g, ("{Programme}涉及哪些部门", "{Department}和{Department2}", "{Place3}")) == [
+        "科创中国涉及哪些部门",
+        "学会部和普及部",
+    ]
+    with pytest.raises(ValueError, match="unknown node type"):
+        examples(g, ("{Nothing}",))
+
+
+def test_questions_are_told_from_keywords():
+    assert looks_like_question("海智计划涉及哪些部门", None) and looks_like_question("科普？", None)
+    assert looks_like_question("科普", "department_tasks") and not looks_like_question("国际合作交流渠道", "search")
