@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Node types that have an entity page (tasks and paragraphs have their own pages).
-PAGE_TYPES: tuple[NodeType, ...] = (*ENTITY_TYPES, NodeType.FIGURE)
-
 
 class SearchEngine(Protocol):
     """What the web needs of a search engine: ``search.engine.Searcher`` or a stand-in."""
