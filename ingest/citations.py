@@ -36,7 +36,10 @@ def choose_version(citation: Citation, citing: Document, versions: list[Document
     """The version a citation refers to among documents sharing its title key, with the reason."""
     ordered = sorted(versions, key=lambda d: (d.date or "9999", d.id))
     if len(ordered) == 1:
-        return ordered[0], f"标题相符的唯一文件（{ordered[0].date or '日期不明'}）"
+        only = ordered[0]
+        later = bool(citing.date and only.date and only.date > citing.date)
+        note = f"，晚于引用文件日期（{citing.date}），是已导入的唯一版本" if later else ""
+        return only, f"标题相符的唯一文件（{only.date or '日期不明'}）{note}"
     chosen, why = _pick(citation, citing, ordered)
     listed = "、".join(d.date or "日期不明" for d in ordered)
     return chosen, f"{why}（共 {len(ordered)} 个版本：{listed}）"

@@ -41,6 +41,13 @@ def test_without_a_request_the_version_in_force_on_the_citing_date(tmp_path):
     assert targets["late"][0] == LAW_2024 and "有效" in targets["late"][1]
 
 
+def test_a_single_version_is_chosen_and_a_later_one_says_so(tmp_path):
+    early = _citing(tmp_path, "early", "2010年3月1日", "（一）依照《科学技术普及法》开展科普活动。")
+    docs = ingest([early, shared("laws", "行政法", f"{LAW_2024}.md")])
+    (link,) = [link for link in resolve_citations(docs) if link.source == "early"]
+    assert link.target == LAW_2024 and "唯一" in link.reason and "晚于引用文件日期（2010-03-01）" in link.reason
+
+
 def test_a_version_named_in_the_title_wins(tmp_path):
     named = _citing(tmp_path, "named", "2025年3月1日", "（一）学习《中华人民共和国科学技术普及法（2002年）》。")
     docs = ingest([named, *_laws()])
