@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import types
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
@@ -29,14 +30,15 @@ ERROR_TEXT = {
     503: "图谱或索引未构建 (graph or index not built)",
 }
 PRIMITIVES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+REF = "#/components/schemas/"
 
 
 # -- JSON Schema from type hints ----------------------------------------------------------------
 class Schemas:
-    """JSON Schemas of Python types; each dataclass becomes one named component."""
+    """JSON Schemas of Python types; each dataclass becomes one component, named by ``named``."""
 
     def __init__(self) -> None:
-        self.components: dict[str, dict] = {}
+        self.components: dict[str, dict] = {}  # by the module-qualified name of the class
         self._owners: dict[str, type] = {}
 
     def of(self, tp: Any) -> dict:
@@ -68,7 +70,7 @@ class Schemas:
         raise TypeError(f"no JSON schema for {tp!r}")
 
     def _component(self, cls: type) -> dict:
-        name = cls.__name__
+        name = f"{cls.__module__}.{cls.__name__}"
         if self._owners.setdefault(name, cls) is not cls:
             raise TypeError(f"two records are named {name}: {self._owners[name]} and {cls}")
         if name not in self.components:
@@ -82,10 +84,31 @@ class Schemas:
                 "additionalProperties": False,
             }
             doc = (cls.__doc__ or "").strip()
-            if doc and not doc.startswith(f"{name}("):  # dataclasses write their signature when undocumented
+            if doc and not doc.startswith(f"{cls.__name__}("):  # dataclasses write their signature when undocumented
                 schema["description"] = doc
             self.components[name] = schema
-        return {"$ref": f"#/components/schemas/{name}"}
+        return {"$ref": REF + name}
+
+    def names(self) -> dict[str, str]:
+        """Each component's name: its class name, qualified by module only where records of two
+        modules share a name."""
+        short = Counter(key.rsplit(".", 1)[1] for key in self.components)
+        return {key: key.rsplit(".", 1)[1] if short[key.rsplit(".", 1)[1]] == 1 else key for key in self.components}
+
+    def named(self, value: Any) -> Any:
+        """``value`` (a schema, or a part of the document holding schemas) referring to components by name."""
+        names = self.names()
+
+        def rename(v: Any) -> Any:
+            if isinstance(v, dict):
+                return {k: REF + names[x.removeprefix(REF)] if k == "$ref" else rename(x) for k, x in v.items()}
+            return [rename(x) for x in v] if isinstance(v, list) else v
+
+        return rename(value)
+
+    def named_components(self) -> dict[str, dict]:
+        names = self.names()
+        return {names[key]: self.named(schema) for key, schema in self.components.items()}
 
 
 # -- the endpoints ------------------------------------------------------------------------------
@@ -218,6 +241,6 @@ def spec() -> dict[str, Any]:
             'Every response is JSON; errors are {"error": "…"} with status 400, 404, 405, 500 or 503.',
         },
         "servers": [{"url": "/"}],
-        "paths": paths,
-        "components": {"schemas": schemas.components},
+        "paths": schemas.named(paths),
+        "components": {"schemas": schemas.named_components()},
     }

@@ -298,7 +298,7 @@ def test_openapi_describes_every_api_route(app, client):
             if p["in"] == "path":
                 assert "{" + p["name"] + "}" in path
     # every $ref resolves, and every schema is used
-    refs = set(re.findall(r'"\$ref": "#/components/schemas/([A-Za-z]+)"', json.dumps(doc)))
+    refs = set(re.findall(r'"\$ref": "#/components/schemas/([\w.]+)"', json.dumps(doc)))
     assert refs == set(doc["components"]["schemas"])
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask
 from graph.schema import Role
 from search.qa.model import Answer
 from tests.web.openapi_check import validate
+from tests.web.openapi_names import Leaf as Other
 from web.app import create_app
 from web.openapi import ENDPOINTS, Schemas, json_get, openapi_path, spec
 
@@ -49,20 +50,29 @@ def test_types_become_json_schemas():
 
 def test_dataclasses_become_closed_components_with_json_names():
     schemas = Schemas()
-    assert schemas.of(Tree) == {"$ref": "#/components/schemas/Tree"}
-    tree, leaf = schemas.components["Tree"], schemas.components["Leaf"]
+    assert schemas.named(schemas.of(Tree)) == {"$ref": "#/components/schemas/Tree"}
+    components = schemas.named_components()
+    tree, leaf = components["Tree"], components["Leaf"]
     assert tree["required"] == ["name", "role", "size", "leaves", "weights", "parent"]
     assert tree["additionalProperties"] is False and "description" not in tree  # undocumented record
     assert tree["properties"]["parent"] == {"oneOf": [{"$ref": "#/components/schemas/Tree"}, {"type": "null"}]}
     assert list(leaf["properties"]) == ["from", "count"] and leaf["description"] == "A small record."
     good = {"name": "t", "role": "lead", "size": "small", "leaves": [{"from": "a", "count": None}], "weights": {}}
-    root = {"components": {"schemas": schemas.components}}
+    root = {"components": {"schemas": components}}
     assert validate({**good, "parent": None}, tree, root) == []
     assert validate({**good, "parent": {**good, "parent": None, "role": "boss"}}, tree, root)
     assert validate({**good, "parent": None, "extra": 1}, tree, root)
 
 
-def test_two_records_of_one_name_are_refused():
+def test_records_of_one_name_from_two_modules_are_told_apart_by_module():
+    schemas = Schemas()
+    schemas.of(list[Leaf])
+    schemas.of(list[Other])
+    assert set(schemas.named_components()) == {f"{__name__}.Leaf", "tests.web.openapi_names.Leaf"}
+    assert schemas.named(schemas.of(Leaf)) == {"$ref": f"#/components/schemas/{__name__}.Leaf"}
+
+
+def test_two_records_of_one_name_in_one_module_are_refused():
     def other():
         @dataclass
         class Leaf:
@@ -72,7 +82,7 @@ def test_two_records_of_one_name_are_refused():
 
     schemas = Schemas()
     schemas.of(Leaf)
-    with pytest.raises(TypeError, match="two records are named Leaf"):
+    with pytest.raises(TypeError, match="two records are named"):
         schemas.of(other())
 
 
@@ -108,7 +118,7 @@ def test_the_document_covers_every_route_and_uses_every_component():
         openapi_path(r.rule) for r in app.url_map.iter_rules() if r.rule.startswith("/api/") or r.rule == "/healthz"
     }
     assert rules == set(doc["paths"]) and doc["servers"] == [{"url": "/"}]
-    refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(doc)))
+    refs = set(re.findall(r'"\$ref": "#/components/schemas/([\w.]+)"', json.dumps(doc)))
     assert refs == set(doc["components"]["schemas"])
     unbuilt = {p for p, item in doc["paths"].items() if "503" not in item["get"]["responses"]}
     assert unbuilt == {"/healthz", "/api/openapi.json", "/api/vocab.ttl"}  # answered with nothing built

@@ -144,7 +144,7 @@ def home():
 def _answer_terms(graph, answer: Answer) -> list[str]:
     """Names (with aliases) the answer is about, to highlight in its evidence sentences."""
     nodes = [entity_node_id(NodeType.DEPARTMENT, d) for d in answer.departments]
-    nodes += [e["node"] for e in answer.entities]
+    nodes += [e.node for e in answer.entities]
     nodes += [entity_node_id(NodeType.PROGRAMME, p) for p in answer.programmes]
     terms = []
     for n in nodes:
