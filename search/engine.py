@@ -148,15 +148,15 @@ class Searcher:
             signals["bm25"] = bm25[pool].astype(np.float64)
         if qvec is not None and len(pool):
             q = qvec[0]
-            units, pieces = self.index.unit_vectors.vectors(), self.index.piece_vectors.vectors()
+            units, pieces = self.index.unit_vectors, self.index.piece_vectors
             if len(pool) == len(self.index.units):  # every unit: no gathering, one pass over the vectors
-                rows, offsets = np.arange(len(pieces)), self.index.piece_start[:-1]
-                signals["dense"] = (units @ q).astype(np.float64)
-                values = pieces @ q
+                offsets = self.index.piece_start[:-1]
+                signals["dense"] = units.scores(q).astype(np.float64)
+                values = pieces.scores(q)
             else:
                 rows, offsets = self._piece_rows(pool)
-                signals["dense"] = (units[pool] @ q).astype(np.float64)
-                values = pieces[rows] @ q
+                signals["dense"] = units.scores(q, pool).astype(np.float64)
+                values = pieces.scores(q, rows)
             signals["sentence"] = np.maximum.reduceat(values, offsets).astype(np.float64)
             piece_scores = (offsets, values)
         if lift is not None:

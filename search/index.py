@@ -10,6 +10,7 @@ Layout of ``index/`` (see ``graph.home`` for the versions around it)::
     bm25/            bm25s matrix (memory-mapped on load)
     units.faiss      one vector per unit (pooled over its pieces and its heading)
     pieces.faiss     one vector per piece (max-pooled per unit at query time)
+                     (with $POLICYKG_VECTOR_STORE=milvus: units/pieces.milvus.json naming the collections)
 
 The index is written into the staged version with its graph and switched in with it, so a failed
 build leaves the last good pair served; loading checks every part and raises :class:`IndexMissing`
@@ -36,7 +37,8 @@ from .errors import IndexMissing
 from .graph_signal import EntityTable, entities_from_graph
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
 from .units import SearchUnit, unit_pieces, units_from_graph
-from .vectors import VectorIndex, build_vectors, load_vectors
+from .vectors import build_vectors
+from .vectorstore import VectorStore, open_vectors, save_vectors
 
 FORMAT = "policykg-search"
 VERSION = 1
@@ -76,8 +78,8 @@ class SearchIndex:
     words: list[str]
     entities: EntityTable
     _lexical: LexicalIndex | None = None
-    _unit_vectors: VectorIndex | None = None
-    _piece_vectors: VectorIndex | None = None
+    _unit_vectors: VectorStore | None = None
+    _piece_vectors: VectorStore | None = None
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -87,23 +89,23 @@ class SearchIndex:
                 raise IndexMissing(f"搜索索引不完整 (BM25 part does not match the units; {REBUILD})")
         return self._lexical
 
-    def _vectors(self, name: str, size: int) -> VectorIndex:
+    def _vectors(self, name: str, size: int) -> VectorStore:
         ef = self.manifest.get("hnsw_ef_search", 128)
-        vec = _guard(lambda: load_vectors(self.folder / name, ef))
+        vec = _guard(lambda: open_vectors(self.folder, name, ef))
         if vec.size != size or vec.dim != self.manifest["model"]["dim"]:
             raise IndexMissing(f"搜索索引不完整 ({name} does not match the units; {REBUILD})")
         return vec
 
     @property
-    def unit_vectors(self) -> VectorIndex:
+    def unit_vectors(self) -> VectorStore:
         if self._unit_vectors is None:
-            self._unit_vectors = self._vectors("units.faiss", len(self.units))
+            self._unit_vectors = self._vectors("units", len(self.units))
         return self._unit_vectors
 
     @property
-    def piece_vectors(self) -> VectorIndex:
+    def piece_vectors(self) -> VectorStore:
         if self._piece_vectors is None:
-            self._piece_vectors = self._vectors("pieces.faiss", len(self.pieces))
+            self._piece_vectors = self._vectors("pieces", len(self.pieces))
         return self._piece_vectors
 
     def pieces_of(self, unit: int) -> list[tuple[int, int]]:
@@ -224,13 +226,11 @@ def build_index(
     # Memory: one matrix at a time is alive beside ``raw``; each is freed once its index is saved.
     vec_args = (config.ann_threshold, config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search)
     uv = build_vectors(_unit_vectors(raw, units, pieces, piece_rows, heading_rows), *vec_args)
-    uv.save(folder / "units.faiss")
+    unit_kind = save_vectors(uv, folder, "units", build_id)
     del uv
     pv = build_vectors(normalise_rows(raw), *vec_args, rows=piece_rows)
     del raw
-    pv.save(folder / "pieces.faiss")
-    piece_kind = pv.kind
-    unit_kind = "hnsw" if len(units) > config.ann_threshold else "flat"
+    piece_kind = save_vectors(pv, folder, "pieces", build_id)
     del pv
     vectors_seconds = time.perf_counter() - t0
 

@@ -39,6 +39,11 @@ class VectorIndex:
         view.flags.writeable = False
         return view
 
+    def scores(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Inner products of ``query`` with the vectors of ``rows`` (every vector when None), in that order."""
+        stored = self.vectors()
+        return (stored if rows is None else stored[rows]) @ query
+
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, ids) of the ``k`` nearest vectors; ids of -1 mark missing neighbours."""
         k = min(k, self.size)

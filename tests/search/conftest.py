@@ -1,6 +1,11 @@
-"""Search fixtures: the bundled plan's index (built with its graph by ``search_home``), loaded once."""
+"""Search fixtures: the bundled plan's index (built with its graph by ``search_home``), loaded once,
+and the same index with its vectors moved into Milvus (milvus-lite). ``searcher`` runs each test
+that uses it over both vector stores."""
 
 from __future__ import annotations
+
+import json
+import shutil
 
 import pytest
 
@@ -13,9 +18,21 @@ def search_index_path(search_home):
 
 
 @pytest.fixture(scope="session")
-def searcher(search_index_path):
+def milvus_index_path(search_index_path, tmp_path_factory):
+    """A copy of the index whose vectors live in a milvus-lite folder instead of faiss files."""
+    from search.vectorstore.milvus import store_in_milvus
+
+    folder = tmp_path_factory.mktemp("milvus") / "index"
+    shutil.copytree(search_index_path, folder)
+    store_in_milvus(folder, json.loads((folder / "manifest.json").read_text())["build_id"])
+    return folder
+
+
+@pytest.fixture(scope="session", params=["faiss", "milvus"])
+def searcher(request):
     from search.engine import Searcher
 
-    s = Searcher.open(search_index_path)
+    folder = request.getfixturevalue("search_index_path" if request.param == "faiss" else "milvus_index_path")
+    s = Searcher.open(folder)
     s.warm()
     return s
