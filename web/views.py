@@ -18,6 +18,7 @@ from graph.schema import (
     POLICY_RELATIONS,
     REFERENCED_TYPES,
     ROLE_LABELS,
+    TYPE_LABELS,
     UNIT_TYPES,
     EdgeType,
     Group,
@@ -219,12 +220,15 @@ def matrix(graph: nx.MultiDiGraph, doc: str | None = None) -> MatrixRecord:
 
 def matrix_csv_rows(m: MatrixRecord) -> list[list]:
     names = [d.name for d in m.departments]
-    rows: list[list] = [["文档", "任务编号", "标号", "任务", *names, "部门数"]]
+    doc_label, task_label = TYPE_LABELS[NodeType.DOCUMENT], TYPE_LABELS[NodeType.TASK]
+    rows: list[list] = [
+        [doc_label, f"{task_label}编号", "标号", task_label, *names, f"{TYPE_LABELS[NodeType.DEPARTMENT]}数"]
+    ]
     for t in m.tasks:
         cells = [ROLE_LABELS[t.roles[n]] if n in t.roles else "" for n in names]
         rows.append([t.doc, t.id, t.label, t.title, *cells, t.total])
-    rows.append(["合计", "", "", f"{m.totals.tasks} 项任务", *[d.total for d in m.departments], ""])
-    rows.append(["其中牵头", "", "", "", *[d.lead for d in m.departments], ""])
+    rows.append(["合计", "", "", f"{m.totals.tasks} 项{task_label}", *[d.total for d in m.departments], ""])
+    rows.append([f"其中{ROLE_LABELS[Role.LEAD]}", "", "", "", *[d.lead for d in m.departments], ""])
     return rows
 
 
