@@ -127,8 +127,7 @@ def normalise(original: str, lexicon: Lexicon, rewrap: bool = True) -> Normalise
     lines: list[Line] = []
     cursor = 0
     for raw in original.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        lines.append(_clean_line(body, cursor, lexicon))
+        lines.append(_clean_line(raw.rstrip("\r\n"), cursor, lexicon))
         cursor += len(raw)
 
     paragraphs: list[tuple[Mapped, int]] = []

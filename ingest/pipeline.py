@@ -74,7 +74,8 @@ def ingest(
     folder is reported through ``warn`` and skipped."""
     lexicon = lexicon or load_lexicon()
     explicit, found = expand_paths(paths)
-    docs, taken = [], set()
+    docs: list[Document] = []
+    taken: set[str] = set()
     for path in progress(explicit + found):
         try:
             docs.append(load_document(path, _doc_id(path, taken), lexicon))

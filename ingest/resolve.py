@@ -93,7 +93,7 @@ def _programmes(names: set[str], lexicon: Lexicon) -> dict[str, str]:
     canon = {n: table.get(n, table.get(strip_quotes(n), n)) for n in names}
     canon = {n: table.get(re.sub("[（(].*[）)]$", "", c), c) for n, c in canon.items()}
     targets = set(canon.values())
-    stems = {}
+    stems: dict[str, str] = {}
     for target in targets:
         for suffix in rules["stem_suffixes"]:
             if target.endswith(suffix) and len(target) > len(suffix) + 1:

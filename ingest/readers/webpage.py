@@ -65,7 +65,7 @@ class _TreeBuilder(HTMLParser):
         self.current.children.append(data)
 
     def _open(self, tag: str) -> _Node | None:
-        node = self.current
+        node: _Node | None = self.current
         while node is not None and node.tag != tag:
             if node.tag in ("table", "ul", "ol") and tag in ("p", "li"):
                 return None  # a list or table item does not close across its container
@@ -171,7 +171,8 @@ class _PageHead:
 
 
 def _page_head(root: _Node) -> _PageHead:
-    title, meta = "", {}
+    title = ""
+    meta: dict[str, str] = {}
     for node in _walk(root):
         if node.tag == "title" and not title:
             title = _text(node)
