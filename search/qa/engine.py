@@ -1,85 +1,73 @@
-"""Answer a question: parse it, route it to its answer builder, fall back to search."""
+"""Answer a question: read it, compose the graph's answer, else fall back to ranked search."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import networkx as nx
 
-from graph.lookup import EntityIndex
+from graph.schema import NodeType
+from search.engine import SearchResult
+from search.errors import EncoderMissing, IndexMissing, QueryError
 
-from . import answers
-from .basis import policy_basis
-from .figures import figure
-from .model import Answer, Evidence, Parsed
-from .paths import relation
-from .understand import SLOT_TYPES, parse, vocabulary
+from .compose import Composer, intent
+from .cues import Cues, load_cues
+from .evidence import task_ref
+from .model import Answer, AnswerType, Evidence, Status, TaskRef
+from .reading import Question, Reader
 
-SearchFn = Callable[[str, int], list[dict]]
+Search = Callable[[str, int], Sequence[SearchResult]]
 
 
 class Asker:
-    def __init__(self, graph: nx.MultiDiGraph, search: SearchFn | None = None, k: int = 5):
+    """Questions over one graph; ``search`` (question, k) -> ranked results, when an index is built."""
+
+    def __init__(self, graph: nx.MultiDiGraph, search: Search | None = None, k: int = 5, cues: Cues | None = None):
         self.graph, self.search, self.k = graph, search, k
-        self.vocab = vocabulary()
-        self.indexes = {types: EntityIndex(graph, types) for types in set(SLOT_TYPES.values())}
+        self.cues = cues or load_cues()
+        self.reader = Reader(graph, self.cues)
+        self.composer = Composer(graph, self.reader, self.cues)
 
     def ask(self, question: str) -> Answer:
-        parsed = parse(question, self.indexes, self.vocab)
-        if parsed.intent in ("figure", "search", "policy_basis"):
-            answer = self._route(parsed)
-        else:
-            answer = answers.unresolved(self.graph, parsed) or self._route(parsed)
-        return answer or self._search(parsed)
+        q = self.reader.read(question)  # raises QuestionError for empty or over-long questions
+        return self.composer.answer(q) or self._search(q)
 
-    def _route(self, parsed: Parsed) -> Answer | None:
-        g = self.graph
-        routes = {
-            "department_tasks": lambda: answers.department_tasks(g, parsed),
-            "entity_departments": lambda: answers.entity_departments(g, parsed),
-            "shared_tasks": lambda: answers.shared_tasks(g, parsed),
-            "multi_department_tasks": lambda: answers.multi_department_tasks(g, parsed),
-            "what_is": lambda: answers.what_is(g, parsed),
-            "relation": lambda: relation(g, parsed),
-            "policy_basis": lambda: policy_basis(g, parsed, self.vocab["document_words"]),
-            "figure": lambda: figure(g, parsed, self.vocab["question_words"]),
-        }
-        route = routes.get(parsed.intent)
-        return route() if route else None
+    def _search(self, q: Question) -> Answer:
+        phrase = self.cues.phrase
+        q.reading.answer = AnswerType.SEARCH
+        q.reading.operation = "search(question)"
+        q.reading.summary = self.reader.summary(q.reading)
 
-    def _search(self, parsed: Parsed) -> Answer:
+        def answer(text: str, status: Status, **fields) -> Answer:
+            return Answer(q.text, intent(q.reading), text, status=status, reading=q.reading, **fields)
+
         if self.search is None:
-            return Answer(
-                parsed.question,
-                "search",
-                "没有在图谱中找到直接答案，且搜索索引不可用（请运行 policykg build）。",
-                status="not_found",
-            )
-        results = self.search(parsed.question, self.k)
+            return answer(phrase("no_graph_answer"), Status.NOT_FOUND)
+        try:
+            results = list(self.search(q.text, self.k))
+        except QueryError:
+            results = []
+        except (IndexMissing, EncoderMissing):
+            return answer(phrase("no_graph_answer"), Status.NOT_FOUND)
         if not results:
-            return Answer(parsed.question, "search", "没有找到相关内容。", status="not_found")
+            return answer(phrase("no_results"), Status.NOT_FOUND)
         top = results[0]
-        where = f"任务 {top['id']}" if top.get("kind") == "task" else f"段落 {top['id']}"
-        answer = f"图谱中没有直接答案；以下是搜索到的最相关原文，首条出自{where}（{top['title']}）。"
-        evidence = [_result_evidence(r) for r in results]
-        return Answer(
-            parsed.question,
-            "search",
-            answer,
-            status="search",
+        where = phrase("search_task" if self._is_task(top) else "search_paragraph", id=top.id)
+        return answer(
+            phrase("search", where=where, title=top.title),
+            Status.SEARCH,
             results=results,
-            tasks=[
-                {k: r[k] for k in ("doc", "id", "label", "title") if k in r} for r in results if r.get("kind") == "task"
-            ],
-            evidence=evidence,
+            tasks=[self._task(r) for r in results if self._is_task(r)],
+            evidence=[self._evidence(r) for r in results],
         )
 
+    def _is_task(self, result: SearchResult) -> bool:
+        return self.graph.nodes.get(result.node, {}).get("type") == NodeType.TASK
 
-def _result_evidence(result: dict) -> Evidence:
-    return Evidence(
-        result["doc"],
-        result["id"] if result.get("kind") == "task" else None,
-        result["text"],
-        result.get("source", {}),
-        result.get("node", ""),
-    )
+    def _task(self, result: SearchResult) -> TaskRef:
+        return task_ref(self.graph, result.node)
+
+    def _evidence(self, result: SearchResult) -> Evidence:
+        a = self.graph.nodes.get(result.node, {})
+        source = dict(a.get("source", {}))
+        return Evidence(result.doc, result.id if self._is_task(result) else None, result.text, source, result.node)

@@ -1,40 +1,55 @@
-"""Small graph readers shared by the answer builders: task objects and evidence sentences."""
+"""Records of graph nodes for answers, and the sentences that justify them."""
 
 from __future__ import annotations
 
 import networkx as nx
 
-from .model import Evidence
+from graph.lookup import fold
+from graph.schema import EdgeType, NodeType, document_node_id
 
-# Edge types that say how two nodes of the graph are connected, as Chinese verbs.
-VERBS = {
-    "responsible_for": "负责",
-    "mentions": "提到",
-    "based_on": "依据",
-    "implements": "落实",
-    "amends": "修订",
-    "issued_by": "由…发布",
-    "same_as": "即",
-}
+from .model import DocumentRef, EntityRef, Evidence, TaskRef
 
 
 def name(graph: nx.MultiDiGraph, node: str) -> str:
     return graph.nodes[node]["name"]
 
 
-def entity_obj(graph: nx.MultiDiGraph, node: str) -> dict:
+def order_key(graph: nx.MultiDiGraph, node: str) -> tuple[str, int, str]:
     a = graph.nodes[node]
-    return {"node": node, "name": a["name"], "type": a["type"], "aliases": a.get("aliases", [])}
+    return (a.get("doc", ""), a.get("order", 0), node)
 
 
-def task_obj(graph: nx.MultiDiGraph, node: str) -> dict:
+def responsible(graph: nx.MultiDiGraph, task: str) -> list[tuple[str, dict]]:
+    """(department, responsibility edge) of a task, in the order its responsibility line names them."""
+    edges = [(u, d) for u, _, d in graph.in_edges(task, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR]
+    return sorted(edges, key=lambda e: e[1]["order"])
+
+
+def task_ref(graph: nx.MultiDiGraph, node: str) -> TaskRef:
     a = graph.nodes[node]
-    return {"doc": a["doc"], "id": a["id"], "label": a["label"], "title": a["title"]}
+    departments = [name(graph, d) for d, _ in responsible(graph, node)]
+    return TaskRef(a["doc"], a["id"], a["label"], a["title"], departments)
+
+
+def entity_ref(graph: nx.MultiDiGraph, node: str) -> EntityRef:
+    a = graph.nodes[node]
+    return EntityRef(node, a["name"], a["type"], list(a.get("aliases", [])))
+
+
+def document_ref(graph: nx.MultiDiGraph, node: str) -> DocumentRef:
+    a = graph.nodes[node]
+    return DocumentRef(a["doc"], a["title"])
+
+
+def document_node(graph: nx.MultiDiGraph, node: str) -> str:
+    """The document node a unit belongs to."""
+    a = graph.nodes[node]
+    return node if a["type"] == NodeType.DOCUMENT else document_node_id(a["doc"])
 
 
 def unit_task_id(graph: nx.MultiDiGraph, node: str) -> str | None:
     a = graph.nodes[node]
-    return a["id"] if a.get("type") == "Task" else None
+    return a["id"] if a.get("type") == NodeType.TASK else None
 
 
 def edge_evidence(graph: nx.MultiDiGraph, unit: str, data: dict) -> Evidence | None:
@@ -42,7 +57,19 @@ def edge_evidence(graph: nx.MultiDiGraph, unit: str, data: dict) -> Evidence | N
     if not data.get("sentence"):
         return None
     a = graph.nodes[unit]
-    return Evidence(a["doc"], unit_task_id(graph, unit), data["sentence"], data["sentence_source"], unit)
+    return Evidence(a["doc"], unit_task_id(graph, unit), data["sentence"], dict(data["sentence_source"]), unit)
+
+
+def sentences_with(graph: nx.MultiDiGraph, unit: str, term: str) -> list[Evidence]:
+    """The sentences of a unit whose (folded) text holds ``term``."""
+    a = graph.nodes[unit]
+    out = []
+    for start, end, src_start, src_end in a.get("sentences", []):
+        text = a["text"][start:end]
+        if term in fold(text):
+            source = {"start": src_start, "end": src_end}
+            out.append(Evidence(a["doc"], unit_task_id(graph, unit), text.strip(), source, unit))
+    return out
 
 
 def dedupe(evidence: list[Evidence | None]) -> list[Evidence]:
@@ -54,30 +81,5 @@ def dedupe(evidence: list[Evidence | None]) -> list[Evidence]:
     return out
 
 
-def task_order(graph: nx.MultiDiGraph, node: str) -> tuple:
-    a = graph.nodes[node]
-    return (a.get("doc", ""), a.get("order", 0))
-
-
-def responsibilities(graph: nx.MultiDiGraph, dept: str, lead_only: bool = False) -> list[tuple[str, dict]]:
-    """(task, edge data) for a department's tasks in document order."""
-    edges = [
-        (task, d)
-        for _, task, d in graph.out_edges(dept, data=True)
-        if d["type"] == "responsible_for" and (not lead_only or d["role"] == "lead")
-    ]
-    return sorted(edges, key=lambda e: task_order(graph, e[0]))
-
-
-def mentioning_units(graph: nx.MultiDiGraph, entity: str) -> list[tuple[str, dict]]:
-    """(unit, edge data) for every unit that mentions or cites ``entity``, in document order."""
-    edges = [
-        (unit, d)
-        for unit, _, d in graph.in_edges(entity, data=True)
-        if d["type"] in ("mentions", "based_on", "implements", "amends")
-    ]
-    return sorted(edges, key=lambda e: (task_order(graph, e[0]), e[1].get("sentence_source", {}).get("start", 0)))
-
-
-def labels(tasks: list[dict]) -> str:
-    return "；".join(f"{t['id']} {t['label']}{t['title']}" for t in tasks)
+def labels(tasks: list[TaskRef], sep: str) -> str:
+    return sep.join(f"{t.id} {t.label}{t.title}" for t in tasks)

@@ -1,13 +1,11 @@
-"""ask: questions in natural Chinese, answered from the graph with evidence."""
+"""ask: questions in natural Chinese, answered from the graph with evidence, else by ranked search."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from graph.home import graph_path
-from graph.store import load_graph
-from search.qa.engine import Asker
+from search.qa.cues import load_cues
 from search.qa.model import Answer, QuestionError
 
 from ..output import fail, print_json
@@ -15,13 +13,17 @@ from ..output import fail, print_json
 
 def _print(answer: Answer) -> None:
     print(answer.answer)
+    if answer.reading and answer.reading.summary:
+        print(load_cues().phrase("reading", reading=answer.reading.summary))
     for e in answer.evidence:
         where = f"{e.doc} {e.task}" if e.task else e.doc
         print(f"  [{where} @{e.source.get('start')}-{e.source.get('end')}] {e.text}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    asker = Asker(load_graph(graph_path()))
+    from web.state import current
+
+    asker = current().asker  # the graph and, when an index is built, ranked search to fall back on
     if args.question == "-":
         for line in sys.stdin:
             question = line.strip()

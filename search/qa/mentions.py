@@ -1,0 +1,185 @@
+"""What the words of a question name: every name the graph holds, found by longest match, and
+what a leftover word is — part of one name, a term of the text, a near miss, or nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.lookup import fold
+from graph.schema import ENTITY_TYPES, LEAF_UNIT_TYPES, EdgeType, NodeType
+
+from .model import Match
+
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Named:
+    node: str
+    match: Match  # NAME or ALIAS
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    form: str
+    named: tuple[Named, ...]
+
+
+class NameTable:
+    """Every canonical name, alias, task id, label and title, and document title, folded."""
+
+    def __init__(self, graph: nx.MultiDiGraph, suffix_min: int):
+        self.graph = graph
+        endings: Counter[tuple[str, str]] = Counter()
+        self.forms: dict[str, dict[str, Match]] = {}  # folded form -> node -> how
+        self.entity_forms: dict[str, set[str]] = {}  # forms of entities only, for partial names
+        for node, a in graph.nodes(data=True):
+            type_ = a.get("type")
+            if type_ in ENTITY_TYPES:
+                target = self.document_of(node) or node
+                for form, how in [(a["name"], Match.NAME), *((x, Match.ALIAS) for x in a.get("aliases", []))]:
+                    self._add(form, target, how)
+                    self.entity_forms.setdefault(fold(form), set()).add(target)
+                endings[(type_, fold(a["name"])[-1:])] += 1
+            elif type_ == NodeType.TASK:
+                for form in (a["id"], a["label"], a["title"]):
+                    self._add(form, node, Match.NAME)
+            elif type_ == NodeType.DOCUMENT:
+                self._add(a["title"], node, Match.NAME)
+        self.longest = max((len(f) for f in self.forms), default=0)
+        # Last characters that mark names of a type (学会部, 国际部 … -> 部): a word ending so is a name.
+        self.suffixes = {end for (_, end), n in endings.items() if n >= suffix_min and end}
+
+    def _add(self, form: str, node: str, how: Match) -> None:
+        key = fold(form)
+        if len(key) >= 2:
+            held = self.forms.setdefault(key, {})
+            if held.get(node) != Match.NAME:
+                held[node] = how
+
+    def document_of(self, node: str) -> str | None:
+        """The document a policy name stands for, when the graph holds that document."""
+        return next(
+            (v for _, v, d in self.graph.out_edges(node, data=True) if d["type"] == EdgeType.SAME_AS),
+            None,
+        )
+
+    def display(self, node: str) -> str:
+        a = self.graph.nodes[node]
+        return a.get("name") if a["type"] != NodeType.TASK else a["id"]
+
+    def find(self, text: str) -> list[Found]:
+        """Every occurrence of every form in ``text`` (overlapping; the reader picks the longest)."""
+        out = []
+        for start in range(len(text)):
+            for end in range(min(len(text), start + self.longest), start + 1, -1):
+                form = text[start:end]
+                held = self.forms.get(form)
+                if held and _bounded(text, start, end):
+                    out.append(Found(start, end, form, tuple(Named(n, m) for n, m in sorted(held.items()))))
+        return out
+
+    def containing(self, part: str) -> list[str]:
+        """Entities one of whose names holds ``part``, shortest name first."""
+        nodes = {n for form, held in self.entity_forms.items() if part in form for n in held}
+        return sorted(nodes, key=lambda n: (len(self.display(n)), n))
+
+    def forms_of(self, nodes: list[str]) -> list[str]:
+        wanted = set(nodes)
+        return [form for form, held in self.entity_forms.items() if held & wanted]
+
+    def looks_like_name(self, text: str) -> bool:
+        return len(text) >= 3 and text[-1] in self.suffixes
+
+    def near(self, text: str, cutoff: float) -> list[str]:
+        """Names close to a misspelt ``text`` (海智计化 -> 海智计划)."""
+        close = difflib.get_close_matches(text, list(self.entity_forms), n=5, cutoff=cutoff)
+        return list(dict.fromkeys(self.display(n) for form in close for n in sorted(self.entity_forms[form])))
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """A name that begins or ends with a digit must not run on into more digits (4.1.1 in 4.1.10)."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if _DIGIT.match(text[start]) and (_DIGIT.match(before) or before == "."):
+        return False
+    runs_on = _DIGIT.match(after) or (after == "." and text[end + 1 : end + 2].isdigit())
+    return not (_DIGIT.match(text[end - 1]) and runs_on)
+
+
+class Texts:
+    """The folded text of every task and paragraph: where terms are looked for."""
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        units = [(n, a) for n, a in graph.nodes(data=True) if a.get("type") in LEAF_UNIT_TYPES]
+        units.sort(key=lambda u: (u[1].get("doc", ""), u[1].get("order", 0), u[0]))
+        self.units = [(n, a["type"], fold(a.get("text", ""))) for n, a in units]
+        self.task_count = sum(1 for _, t, _ in self.units if t == NodeType.TASK)
+
+    def occurs(self, term: str) -> bool:
+        return any(term in text for _, _, text in self.units)
+
+    def tasks_containing(self, term: str) -> list[str]:
+        return [n for n, t, text in self.units if t == NodeType.TASK and term in text]
+
+    def share(self, term: str) -> float:
+        """The share of tasks whose text holds ``term``."""
+        return len(self.tasks_containing(term)) / self.task_count if self.task_count else 0.0
+
+    def occurs_outside(self, term: str, forms: list[str]) -> bool:
+        """Whether ``term`` occurs somewhere that is not inside one of ``forms`` (names holding it)."""
+        holders = [(form, k) for form in forms for k in positions(form, term)]
+        for _, _, text in self.units:
+            for i in positions(text, term):
+                if not any(i >= k and text.startswith(form, i - k) for form, k in holders):
+                    return True
+        return False
+
+
+def positions(text: str, part: str) -> list[int]:
+    out, i = [], text.find(part)
+    while i >= 0:
+        out.append(i)
+        i = text.find(part, i + 1)
+    return out
+
+
+class Words:
+    """jieba words with their part of speech, loaded on first use (a second or so)."""
+
+    def __init__(self, content_tags: frozenset[str]):
+        self.content_tags = content_tags
+        self._cut = None
+        self._lock = threading.Lock()
+
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        with self._lock:
+            if self._cut is None:
+                import jieba
+                import jieba.posseg
+
+                jieba.setLogLevel(logging.WARNING)
+                self._cut = jieba.posseg.POSTokenizer(jieba.Tokenizer()).lcut
+        return [(w.word, w.flag) for w in self._cut(text)]
+
+    def has_content(self, text: str) -> bool:
+        """Whether ``text`` holds a noun-like word (not only verbs, particles, numbers)."""
+        return any(flag in self.content_tags for _, flag in self.cut(text))
+
+    def bounds(self, text: str) -> list[int]:
+        """Offsets where words of ``text`` begin, and its end."""
+        out, at = [], 0
+        for word, _ in self.cut(text):
+            out.append(at)
+            at += len(word)
+        return [*out, len(text)]

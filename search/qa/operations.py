@@ -1,0 +1,98 @@
+"""The small graph operations answers are composed of.
+
+Each returns ``Hits``: the nodes found, in document order, each with the sentences that justify it,
+so that combining operations (intersection, union) also combines their evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from graph.schema import REFERENCE_EDGES, EdgeType, NodeType
+
+from .evidence import edge_evidence, order_key, responsible, sentences_with
+from .mentions import Texts
+from .model import Evidence
+
+Hits = dict[str, list[Evidence]]
+
+
+def ordered(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
+    return {n: hits[n] for n in sorted(hits, key=lambda n: order_key(graph, n))}
+
+
+def tasks_in(graph: nx.MultiDiGraph, documents: list[str] | None = None) -> Hits:
+    """Every task (of the given document nodes)."""
+    docs = {graph.nodes[d]["doc"] for d in documents} if documents else None
+    found = {
+        n: []
+        for n, a in graph.nodes(data=True)
+        if a.get("type") == NodeType.TASK and (docs is None or a.get("doc") in docs)
+    }
+    return ordered(graph, found)
+
+
+def tasks_of(graph: nx.MultiDiGraph, department: str, role: str | None = None) -> Hits:
+    """A department's tasks (with ``role`` only), each with its responsibility line."""
+    found: Hits = {}
+    for _, task, d in graph.out_edges(department, data=True):
+        if d["type"] == EdgeType.RESPONSIBLE_FOR and (role is None or d["role"] == role):
+            found.setdefault(task, []).append(edge_evidence(graph, task, d))
+    return ordered(graph, _clean(found))
+
+
+def units_mentioning(graph: nx.MultiDiGraph, entity: str, types: Iterable[str] = (NodeType.TASK,)) -> Hits:
+    """Units of ``types`` that mention or cite ``entity``, with the sentences that do."""
+    wanted = set(types)
+    found: Hits = {}
+    for unit, _, d in graph.in_edges(entity, data=True):
+        if d["type"] in REFERENCE_EDGES and graph.nodes[unit].get("type") in wanted:
+            found.setdefault(unit, []).append(edge_evidence(graph, unit, d))
+    return ordered(graph, _clean(found))
+
+
+def units_containing(graph: nx.MultiDiGraph, texts: Texts, term: str, types: Iterable[str] = (NodeType.TASK,)) -> Hits:
+    """Units of ``types`` whose text holds ``term``, with the sentences that hold it."""
+    wanted = set(types)
+    return {n: sentences_with(graph, n, term) for n, type_, text in texts.units if type_ in wanted and term in text}
+
+
+def with_several_departments(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
+    """The tasks more than one department is responsible for, with their responsibility lines."""
+    out: Hits = {}
+    for task, evidence in hits.items():
+        owners = responsible(graph, task)
+        if len(owners) > 1:
+            out[task] = [*evidence, edge_evidence(graph, task, owners[0][1])]
+    return _clean(out)
+
+
+def departments_of(graph: nx.MultiDiGraph, tasks: Iterable[str], role: str | None = None) -> Hits:
+    """The departments responsible for ``tasks`` (with ``role`` only), first named first."""
+    found: Hits = {}
+    for task in tasks:
+        for dept, d in responsible(graph, task):
+            if role is None or d["role"] == role:
+                found.setdefault(dept, []).append(edge_evidence(graph, task, d))
+    return _clean(found)
+
+
+def intersect(graph: nx.MultiDiGraph, groups: list[Hits]) -> Hits:
+    if not groups:
+        return {}
+    keep = set(groups[0]).intersection(*groups[1:])
+    return ordered(graph, {n: [e for g in groups for e in g[n]] for n in keep})
+
+
+def unite(graph: nx.MultiDiGraph, groups: list[Hits]) -> Hits:
+    out: Hits = {}
+    for g in groups:
+        for n, evidence in g.items():
+            out.setdefault(n, []).extend(evidence)
+    return ordered(graph, out)
+
+
+def _clean(hits: dict[str, list[Evidence | None]]) -> Hits:
+    return {n: [e for e in evidence if e is not None] for n, evidence in hits.items()}
