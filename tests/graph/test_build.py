@@ -1,7 +1,6 @@
 """The bundled plan built into a graph: tasks with their departments and links, the hierarchy, source
 spans on every edge, and node ids and types exactly as the schema defines them."""
 
-
 from graph import query
 from graph.schema import (
     EDGE_KINDS,
