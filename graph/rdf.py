@@ -202,10 +202,13 @@ class _Converter:
             self.add((st, RDF.type, kind))
         for pred, term in zip((RDF.subject, RDF.predicate, RDF.object), triple, strict=True):
             self.add((st, pred, term))
-        sentence = self.add_span(doc, attrs["sentence_source"], attrs.get("sentence"))
-        self.add((st, PKG.sentence, sentence))
+        sentence = None  # a mention outside any sentence (a heading, a table cell) has only its words
+        if "sentence_source" in attrs:
+            sentence = self.add_span(doc, attrs["sentence_source"], attrs.get("sentence"))
+            self.add((st, PKG.sentence, sentence))
         words = self.add_span(doc, attrs["span"], attrs.get("surface")) if "span" in attrs else sentence
-        self.add((st, PROV.wasDerivedFrom, words))
+        if words is not None:
+            self.add((st, PROV.wasDerivedFrom, words))
         for pred, obj in _literals(attrs, {"role": (PKG.role, Literal), "order": (PKG.listPosition, Literal)}):
             self.add((st, pred, obj))
         if attrs.get("trigger"):

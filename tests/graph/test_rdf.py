@@ -1,6 +1,7 @@
 from datetime import date
 from urllib.parse import quote
 
+import networkx as nx
 import pytest
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
@@ -115,3 +116,32 @@ def test_vocabulary_defines_every_project_term_in_chinese_and_english(rdf):
             assert {"zh", "en"} <= langs, (term, prop)
     defined = {s for s in vocab.subjects(RDF.type, None) if s.startswith(str(PKG))}
     assert used <= defined
+
+
+def _tiny_graph() -> nx.MultiDiGraph:
+    """A document, a task, a programme mentioned in a heading (no sentence), and types this RDF mapping
+    has no standard term for."""
+    g = nx.MultiDiGraph()
+    g.add_node("doc:d", type="Document", name="文件", doc="d", title="文件")
+    g.add_node("task:d/1", type="Task", name="任务", doc="d", id="1", source={"start": 0, "end": 9})
+    g.add_node("programme:科创中国", type="Programme", name="科创中国")
+    g.add_node("journal:科技日报", type="Journal", name="科技日报")
+    g.add_edge("task:d/1", "doc:d", key="part_of", type="part_of")
+    span = {"start": 2, "end": 6}
+    g.add_edge("task:d/1", "programme:科创中国", key="mentions@2", type="mentions", surface="科创中国", span=span)
+    g.add_edge("journal:科技日报", "programme:科创中国", key="reports_on", type="reports_on")
+    return g
+
+
+def test_a_mention_outside_any_sentence_is_derived_from_its_words():
+    rdf = to_rdf(_tiny_graph())
+    (st,) = rdf.subjects(RDF.predicate, PKG.mentions)
+    words = rdf.value(st, PROV.wasDerivedFrom)
+    assert rdf.value(words, PKG.startOffset).toPython() == 2 and str(rdf.value(words, RDF.value)) == "科创中国"
+    assert rdf.value(st, PKG.sentence) is None
+
+
+def test_types_without_a_standard_term_get_project_ones():
+    rdf = to_rdf(_tiny_graph())
+    journal, programme = IRI.node("journal:科技日报"), IRI.node("programme:科创中国")
+    assert (journal, RDF.type, PKG.Journal) in rdf and (journal, PKG.reportsOn, programme) in rdf
