@@ -54,6 +54,7 @@ class Cues:
     content_tags: frozenset[str]  # jieba part-of-speech tags of content words
     name_suffix_min: int  # a last character shared by this many names of one type marks a name (…部)
     fillers: tuple[str, ...] = ()  # filler words, longest first
+    aspect: tuple[str, ...] = ()  # 了, 过: the word before one is a verb, not a term
 
     def phrase(self, key: str, **values: object) -> str:
         return self.phrases[key].format(**values)
@@ -132,6 +133,7 @@ def _load(path: str) -> Cues:
         content_tags=frozenset(data["content_tags"]),
         name_suffix_min=data["name_suffix_min"],
         fillers=tuple(sorted({fold(w) for w in data["filler"]}, key=len, reverse=True)),
+        aspect=tuple(data["aspect"]),
     )
 
 

@@ -72,6 +72,15 @@ def sentences_with(graph: nx.MultiDiGraph, unit: str, term: str) -> list[Evidenc
     return out
 
 
+def first_sentence(graph: nx.MultiDiGraph, unit: str) -> list[Evidence]:
+    """The opening sentence of a unit (a task's number and title)."""
+    a = graph.nodes[unit]
+    return [
+        Evidence(a["doc"], unit_task_id(graph, unit), a["text"][start:end].strip(), {"start": s, "end": e}, unit)
+        for start, end, s, e in a.get("sentences", [])[:1]
+    ]
+
+
 def dedupe(evidence: list[Evidence | None]) -> list[Evidence]:
     seen, out = set(), []
     for e in evidence:

@@ -12,7 +12,7 @@ import networkx as nx
 
 from graph.schema import REFERENCE_EDGES, EdgeType, NodeType
 
-from .evidence import edge_evidence, order_key, responsible, sentences_with
+from .evidence import edge_evidence, first_sentence, order_key, responsible, sentences_with
 from .mentions import Texts
 from .model import Evidence
 
@@ -24,10 +24,10 @@ def ordered(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
 
 
 def tasks_in(graph: nx.MultiDiGraph, documents: list[str] | None = None) -> Hits:
-    """Every task (of the given document nodes)."""
+    """Every task (of the given document nodes), with its opening sentence."""
     docs = {graph.nodes[d]["doc"] for d in documents} if documents else None
     found = {
-        n: []
+        n: first_sentence(graph, n)
         for n, a in graph.nodes(data=True)
         if a.get("type") == NodeType.TASK and (docs is None or a.get("doc") in docs)
     }

@@ -154,7 +154,7 @@ class Reader:
         for t in tokens:
             if t.kind != CueKind.FILLER:
                 hard[t.start : t.end] = [True] * (t.end - t.start)
-        named = any(t.found for t in tokens)
+        named = any(t.found or t.kind == CueKind.SCOPE for t in tokens)
         out = []
         for word in _WORD.finditer(text):
             i = word.start()
@@ -163,6 +163,8 @@ class Reader:
                 while j < word.end() and not hard[j]:
                     j += 1
                 for start, end, mention in self._resolve(text, i, j):
+                    if mention.kind == MentionKind.TERM and text.startswith(self.cues.aspect, end):
+                        continue  # 部署了: a verb of the question, not what it is about
                     if mention.kind == MentionKind.TERM and named:
                         # Beside other names a term only narrows, unless the question says it must
                         # be mentioned (提到, 涉及); a word stuck to a name qualifies it (科技小院建设).
@@ -287,7 +289,7 @@ class Reader:
         reading = Reading(
             answer=AnswerType.SEARCH,
             mentions=mentions,
-            role=roles[0] if roles else None,
+            role=roles[0] if len(set(roles)) == 1 else None,  # 牵头或配合: either
             together=CueKind.TOGETHER in kinds,
             separately=CueKind.SEPARATELY in kinds,
             several=several,
