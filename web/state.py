@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,7 +29,7 @@ from graph.store import load_graph
 if TYPE_CHECKING:
     from graph.triplestore import TripleStore
     from search.engine import SearchResponse
-    from search.qa.engine import Asker, SearchFn
+    from search.qa.engine import Asker, Search
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +102,14 @@ class Data:
             return _open_searcher(self.version)
 
     @property
-    def search_fn(self) -> SearchFn | None:
-        """``search(query, k)`` -> result records, or None without a search engine."""
+    def search_fn(self) -> Search | None:
+        """``search(query, k)`` -> ranked results, for question answering; None without a search engine."""
         engine = self.searcher
         if engine is None:
             return None
         from search.engine import MAX_K
 
-        return lambda q, k: [asdict(r) for r in engine.search(q, max(1, min(k, MAX_K))).results]
+        return lambda q, k: engine.search(q, max(1, min(k, MAX_K))).results
 
     # -- the version's RDF store: SPARQL and the RDF downloads -------------------------------------------
     @cached_property

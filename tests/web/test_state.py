@@ -88,7 +88,7 @@ def test_an_installed_engine_is_used_by_search_and_questions(mini_home):
     assert data.searcher is engine
     assert data.search_fn is not None
     results = data.search_fn("学术交流", 3)
-    assert [r["id"] for r in results] == ["1.1.2"] and engine.seen == [("学术交流", 3)]
+    assert [r.id for r in results] == ["1.1.2"] and engine.seen == [("学术交流", 3)]
     assert data.search_fn("学术交流", 10**6) and engine.seen[-1][1] <= 1000  # k is clamped to the engine's limit
     answer = data.asker.ask("院士工作站有哪些")  # nothing in the graph: the answer falls back to search
     assert answer.status == "search" and engine.seen[-1][0] == "院士工作站有哪些"
