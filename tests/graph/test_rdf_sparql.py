@@ -129,6 +129,27 @@ def test_provenance_example_gives_the_source_offsets(plan_graph, store, examples
     assert len(edges) == max(len(names) for names in _task_departments(plan_graph).values())
 
 
+def test_the_documents_example_counts_each_documents_units(plan_graph, store, examples):
+    rows = select(store, examples["documents"].query)
+    units = [n for n, a in plan_graph.nodes(data=True) if a["type"] in (NodeType.TASK, NodeType.PARAGRAPH)]
+    assert [(r["title"], r["number"], int(r["units"])) for r in rows] == [
+        (plan_graph.nodes[f"doc:{DOC}"]["title"], "赣科协字〔2021〕172号", len(units))
+    ]
+
+
+def test_the_mentions_example_lists_every_mention_of_the_most_mentioned_entity(plan_graph, store, examples):
+    example = examples["entity-mentions"]
+    name = example.slots["entity"]
+    mentions = sorted(
+        d["span"]["start"]
+        for u, v, d in plan_graph.edges(data=True)
+        if d["type"] == EdgeType.MENTIONS and plan_graph.nodes[v]["name"] == name
+    )
+    rows = select(store, example.query)
+    assert [int(r["start"]) for r in rows] == mentions and len(mentions) > 5
+    assert all(r["sentence"] for r in rows) and name in example.title
+
+
 def test_describe_answers_in_each_rdf_format(store, examples):
     prepared = sparql.prepare(examples["describe-programme"].query)
     assert prepared.form == "DESCRIBE"

@@ -14,6 +14,7 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
+from graph.sparql_examples import load_templates
 from web.app import create_app
 from web.commands.serve import start_background
 from web.state import current
@@ -148,7 +149,7 @@ def test_editor_page(client, examples):
         assert example.title in page
     start = page.index('id="examples">') + len('id="examples">')
     embedded = json.loads(page[start : page.index("</script>", start)])
-    assert embedded == [e.query for e in examples.values()] and len(embedded) == 6
+    assert embedded == [e.query for e in examples.values()] and len(embedded) == len(load_templates()[1])
     for name in ("ttl", "jsonld", "nt", "graphml", "neo4j-csv"):
         assert f"/api/export/{name}" in page
     assert "<script src=" in page and "cdn" not in page.lower()
