@@ -61,8 +61,7 @@ class Selection:
     tasks: Hits
     pieces: list[str] = field(default_factory=list)  # 学会部配合, 提到三长制
     operations: list[str] = field(default_factory=list)  # tasks_of(学会部, supporting)
-    empty: bool = False  # one constraint alone selects nothing (a name no task mentions)
-    missing_term: bool = False  # a term that must occur and occurs nowhere: ranked search may help
+    missing_term: bool = False  # a term that must occur and no task holds: ranked search may help
 
 
 class Composer:
@@ -129,14 +128,15 @@ class Composer:
         depts = [m for m in used if m.kind == MentionKind.DEPARTMENT and m.node]
         if depts:
             role = reading.role if role_of_named else None
-            hits = [tasks_of(g, m.node, role) for m in depts]
+            hits = [tasks_of(g, m.node or "", role) for m in depts]
             groups.append(unite(g, hits) if reading.separately else intersect(g, hits))
-            sel.empty |= not all(hits)
             join = " ∪ " if reading.separately else " ∩ "
             sel.operations.append(join.join(f"tasks_of({m.name}, {role or 'any'})" for m in depts))
             role_word = ROLE_LABELS[Role(role)] if role else phrase("all_roles")
             if len(depts) == 1:
                 sel.pieces.append(phrase("role_verb", dept=depts[0].name, role=role_word))
+            elif reading.separately:
+                sel.pieces.append(phrase("either", depts=phrase("or").join(m.name or "" for m in depts)))
             else:
                 sel.pieces.append(phrase("shared", depts=phrase("and").join(m.name or "" for m in depts)))
         about = [m for m in used if m.kind == MentionKind.ENTITY or (m.kind == MentionKind.TERM and not m.optional)]
@@ -145,12 +145,15 @@ class Composer:
             return sel
         if about:
             hits = [self._mentioning(m) for m in about]
+            if any(not h and m.kind == MentionKind.TERM for h, m in zip(hits, about, strict=True)):
+                sel.missing_term = True  # words of the text but of no task (疫情防控): passages may hold them
+                return sel
             groups.append(intersect(g, hits) if reading.together else unite(g, hits))
-            sel.empty |= not all(hits)
             join = " ∩ " if reading.together else " ∪ "
             sel.operations.append(join.join(self._operation(m) for m in about))
             sel.pieces += [phrase("mentions", name=self._shown(m)) for m in about]
-        tasks = intersect(g, [sel.tasks, *groups])
+        # The scope filters; its evidence (each task's opening) stands only when nothing else does.
+        tasks = {n: e for n, e in intersect(g, groups).items() if n in sel.tasks} if groups else sel.tasks
         if reading.several:
             tasks = with_several_departments(g, tasks)
             sel.operations.append("with_several_departments")
@@ -216,7 +219,6 @@ class Composer:
         return self._new(
             q,
             text,
-            status=Status.NOT_FOUND if not refs and sel.empty else Status.OK,
             departments=named or (involved if reading.several else []),
             tasks=refs,
             count=len(refs) if reading.count else None,
@@ -253,7 +255,6 @@ class Composer:
             return self._new(
                 q,
                 phrase("departments_none", subject=subject),
-                status=Status.NOT_FOUND if sel.empty else Status.OK,
                 tasks=refs,
                 count=0 if reading.count else None,
                 **fields,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 
 from graph.lookup import fold
@@ -81,7 +83,7 @@ def first_sentence(graph: nx.MultiDiGraph, unit: str) -> list[Evidence]:
     ]
 
 
-def dedupe(evidence: list[Evidence | None]) -> list[Evidence]:
+def dedupe(evidence: Iterable[Evidence | None]) -> list[Evidence]:
     seen, out = set(), []
     for e in evidence:
         if e is not None and (e.doc, e.source["start"]) not in seen:

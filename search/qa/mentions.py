@@ -9,7 +9,9 @@ import logging
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -76,7 +78,7 @@ class NameTable:
 
     def display(self, node: str) -> str:
         a = self.graph.nodes[node]
-        return a.get("name") if a["type"] != NodeType.TASK else a["id"]
+        return str(a["id"] if a["type"] == NodeType.TASK else a.get("name") or a.get("title", node))
 
     def find(self, text: str) -> list[Found]:
         """Every occurrence of every form in ``text`` (overlapping; the reader picks the longest)."""
@@ -159,7 +161,7 @@ class Words:
 
     def __init__(self, content_tags: frozenset[str]):
         self.content_tags = content_tags
-        self._cut = None
+        self._cut: Callable[[str], list[Any]] | None = None
         self._lock = threading.Lock()
 
     def cut(self, text: str) -> list[tuple[str, str]]:
@@ -170,7 +172,8 @@ class Words:
 
                 jieba.setLogLevel(logging.WARNING)
                 self._cut = jieba.posseg.POSTokenizer(jieba.Tokenizer()).lcut
-        return [(w.word, w.flag) for w in self._cut(text)]
+            cut = self._cut
+        return [(w.word, w.flag) for w in cut(text)]
 
     def has_content(self, text: str) -> bool:
         """Whether ``text`` holds a noun-like word (not only verbs, particles, numbers)."""

@@ -17,6 +17,7 @@ from .mentions import Texts
 from .model import Evidence
 
 Hits = dict[str, list[Evidence]]
+_Found = dict[str, list[Evidence | None]]  # before the edges without a sentence are dropped
 
 
 def ordered(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
@@ -36,7 +37,7 @@ def tasks_in(graph: nx.MultiDiGraph, documents: list[str] | None = None) -> Hits
 
 def tasks_of(graph: nx.MultiDiGraph, department: str, role: str | None = None) -> Hits:
     """A department's tasks (with ``role`` only), each with its responsibility line."""
-    found: Hits = {}
+    found: _Found = {}
     for _, task, d in graph.out_edges(department, data=True):
         if d["type"] == EdgeType.RESPONSIBLE_FOR and (role is None or d["role"] == role):
             found.setdefault(task, []).append(edge_evidence(graph, task, d))
@@ -46,7 +47,7 @@ def tasks_of(graph: nx.MultiDiGraph, department: str, role: str | None = None) -
 def units_mentioning(graph: nx.MultiDiGraph, entity: str, types: Iterable[str] = (NodeType.TASK,)) -> Hits:
     """Units of ``types`` that mention or cite ``entity``, with the sentences that do."""
     wanted = set(types)
-    found: Hits = {}
+    found: _Found = {}
     for unit, _, d in graph.in_edges(entity, data=True):
         if d["type"] in REFERENCE_EDGES and graph.nodes[unit].get("type") in wanted:
             found.setdefault(unit, []).append(edge_evidence(graph, unit, d))
@@ -61,7 +62,7 @@ def units_containing(graph: nx.MultiDiGraph, texts: Texts, term: str, types: Ite
 
 def with_several_departments(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
     """The tasks more than one department is responsible for, with their responsibility lines."""
-    out: Hits = {}
+    out: _Found = {}
     for task, evidence in hits.items():
         owners = responsible(graph, task)
         if len(owners) > 1:
@@ -71,7 +72,7 @@ def with_several_departments(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
 
 def departments_of(graph: nx.MultiDiGraph, tasks: Iterable[str], role: str | None = None) -> Hits:
     """The departments responsible for ``tasks`` (with ``role`` only), first named first."""
-    found: Hits = {}
+    found: _Found = {}
     for task in tasks:
         for dept, d in responsible(graph, task):
             if role is None or d["role"] == role:
@@ -94,5 +95,5 @@ def unite(graph: nx.MultiDiGraph, groups: list[Hits]) -> Hits:
     return ordered(graph, out)
 
 
-def _clean(hits: dict[str, list[Evidence | None]]) -> Hits:
+def _clean(hits: _Found) -> Hits:
     return {n: [e for e in evidence if e is not None] for n, evidence in hits.items()}

@@ -271,7 +271,8 @@ class Reader:
                 asked.append(_Asked(t.cue.answer, t.cue.count))
             elif t.kind in (CueKind.WHICH, CueKind.COUNT):
                 j = self._bind(tokens, i)
-                noun = tokens[j].cue.answer if j is not None and tokens[j].cue else None
+                cue = tokens[j].cue if j is not None else None
+                noun = cue.answer if cue else None
                 if j is not None and noun == AnswerType.DEPARTMENTS and self._before_together(tokens, j):
                     several = True  # 几个部门一起负责的任务: the departments describe the tasks
                     continue
@@ -401,7 +402,7 @@ class Reader:
             parts.append(phrase("several_label"))
         elif reading.together and len(names) > 1:
             parts.append(phrase("together_label"))
-        parts.append(self.cues.labels.get(reading.answer, ""))
+        parts.append(self.cues.labels.get(reading.answer) or phrase("search_label"))
         if reading.count:
             parts.append(phrase("count_label"))
         return phrase("reading_sep").join(p for p in parts if p)

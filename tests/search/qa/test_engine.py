@@ -1,148 +1,171 @@
 import json
+from pathlib import Path
 
 import pytest
 
+from benchmarks.ask_quality import check
+from search.engine import SearchResult
 from search.qa.engine import Asker
-from search.qa.model import QuestionError
 from tests.conftest import ROOT
 
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
-
-
-@pytest.fixture(scope="module")
-def asker(plan_graph):
-    return Asker(plan_graph)
+STAFF = Path(__file__).with_name("staff_questions.jsonl")
+CASES = [json.loads(line) for line in STAFF.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def ask(asker, question):
     return asker.ask(question).to_dict()
 
 
+def ids(answer):
+    return [t["id"] for t in answer["tasks"]]
+
+
 def test_dev_questions_get_exact_sets_and_counts(asker):
     for line in DEV_QA.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
-        got = ask(asker, case["q"])
-        if "tasks" in case:
-            assert sorted(t["id"] for t in got["tasks"]) == sorted(case["tasks"]), case["q"]
-        if "departments" in case:
-            assert sorted(got["departments"]) == sorted(case["departments"]), case["q"]
-        if "count" in case:
-            assert got["count"] == case["count"], case["q"]
-        assert got["evidence"], case["q"]
+        assert check(case, ask(asker, case["q"])) == [], case["q"]
 
 
-def test_department_tasks_with_alias_and_lead_filter(asker):
-    got = ask(asker, "院士专家服务中心负责哪些任务？")
-    assert got["intent"] == "department_tasks" and got["departments"] == ["省院士专家服务中心"]
-    assert [t["id"] for t in got["tasks"]] == ["4.2.2", "4.3.2", "4.8.2"]
-    lead = ask(asker, "学会部牵头哪些任务")
-    assert [t["id"] for t in lead["tasks"]] == ["4.1.4", "4.2.3", "4.3.1", "4.3.3", "4.4.1", "4.4.2"]
-    # every task is justified by its responsibility line, cited in the original file
-    for e in got["evidence"]:
-        assert "院士专家服务中心" in e["text"] and e["source"]["end"] > e["source"]["start"]
+@pytest.mark.parametrize("case", [c for c in CASES if not c.get("heldout")], ids=lambda c: c["q"])
+def test_staff_questions(asker, case):
+    assert check(case, ask(asker, case["q"])) == []
 
 
-@pytest.mark.parametrize("question", ["海智计划涉及哪些部门？", "海智由哪些部门负责", "海智计划的负责部门是哪个？"])
-def test_programme_departments_through_tasks(asker, question):
+def test_staff_questions_held_out_while_tuning_score_at_least_95_percent(asker):
+    held = [c for c in CASES if c.get("heldout")]
+    assert len(CASES) >= 60 and len(held) >= 20
+    missed = [c["q"] for c in held if check(c, ask(asker, c["q"]))]
+    assert len(missed) <= len(held) * 0.05, missed
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("国际部配合了哪些任务", ["4.8.2"]),
+        ("学会部作为牵头部门负责什么", ["4.1.4", "4.2.3", "4.3.1", "4.3.3", "4.4.1", "4.4.2"]),
+        ("办公室和组人部一起做哪项工作", ["4.8.1"]),
+        ("科技小院落在哪项任务里", ["4.3.2"]),
+        ("普及部的任务中哪些提到三长", ["4.1.7"]),
+        ("哪些任务讲到了应急科普", ["4.5.4"]),
+    ],
+)
+def test_forms_that_used_to_fail_list_their_tasks(asker, question, expected):
     got = ask(asker, question)
-    assert got["intent"] == "entity_departments"
-    assert got["departments"] == ["国际部", "组人部", "学会部", "省院士专家服务中心"]
-    assert {t["id"] for t in got["tasks"]} == {"4.7.1", "4.8.2"} and got["programmes"] == ["海智计划"]
-    assert any("海智计划" in e["text"] for e in got["evidence"])
+    assert got["status"] == "ok" and ids(got) == expected and got["evidence"]
 
 
-def test_partial_organisation_name_and_lead_question(asker):
-    got = ask(asker, "科协党校涉及哪些部门")
-    assert got["departments"] == ["宣调部", "组人部"]
-    got = ask(asker, "科普江西是谁牵头的？")
-    assert got["departments"] == ["普及部"] and "牵头" in got["answer"]
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("科普江西跟哪个部门有关系", ["普及部"]),
+        ("海智计划归谁管", ["国际部", "组人部", "学会部", "省院士专家服务中心"]),
+        ("智慧行动归哪个部门", ["普及部", "省科技馆"]),  # the plan's other spelling of 智惠行动
+    ],
+)
+def test_forms_that_used_to_fail_name_their_departments(asker, question, expected):
+    got = ask(asker, question)
+    assert got["intent"] == "entity_departments" and got["departments"] == expected and got["evidence"]
 
 
-def test_shared_and_multi_department_tasks_and_counts(asker):
-    got = ask(asker, "组人部和国际部在哪些任务上有合作？")
-    assert got["intent"] == "shared_tasks" and [t["id"] for t in got["tasks"]] == ["4.8.2"]
-    got = ask(asker, "宣调部一共负责几项任务？")
-    assert got["count"] == 7 and "7 项" in got["answer"]
-    got = ask(asker, "有多少项任务由多个部门共同负责")
-    assert got["intent"] == "multi_department_tasks" and got["count"] == 6
+def test_each_role(asker):
+    lead = ask(asker, "学会部牵头哪些任务")
+    supporting = ask(asker, "学会部配合了哪些任务")
+    every = ask(asker, "学会部负责哪些任务")
+    assert ids(lead) == ["4.1.4", "4.2.3", "4.3.1", "4.3.3", "4.4.1", "4.4.2"]
+    assert ids(supporting) == ["4.1.5", "4.2.1", "4.8.2"]
+    assert sorted(ids(every)) == sorted(ids(lead) + ids(supporting))
+    assert "牵头 6 项，配合 3 项" in every["answer"]
+    assert ask(asker, "海智计划是哪个部门牵头的")["departments"] == ["国际部", "组人部"]
+    assert ask(asker, "哪些部门在海智计划里配合")["departments"] == ["学会部", "国际部", "省院士专家服务中心"]
 
 
-def test_what_is_a_programme(asker):
-    got = ask(asker, "什么是三长制？")
-    assert got["intent"] == "what_is" and {t["id"] for t in got["tasks"]} == {"4.1.7", "4.2.4"}
+def test_combinations(asker):
+    assert ids(ask(asker, "组人部、学会部和国际部三个部门都参与的任务")) == ["4.8.2"]
+    assert ids(ask(asker, "办公室和普及部有共同的任务吗")) == []
+    assert ask(asker, "普及部和省科技馆合作的任务有几项")["count"] == 1
+    assert len(ids(ask(asker, "学会部或国际部负责的任务"))) == 11  # 或: either
+    assert ids(ask(asker, "宣调部牵头的任务里哪些提到最美科技工作者")) == ["4.1.6", "4.1.8"]
+    assert ids(ask(asker, "普及部的任务里哪些讲到应急科普")) == ["4.5.4"]  # a department and a term
+    several = ask(asker, "需要多个部门协同的任务一共多少项")
+    assert several["intent"] == "multi_department_tasks" and several["count"] == 6
+    assert ids(ask(asker, "学会部与其他部门共同负责的任务")) == ["4.1.5", "4.2.1", "4.8.2"]
+
+
+def test_counts_over_the_document(asker):
+    got = ask(asker, "这份方案有几个部门参与")
+    assert got["count"] == 8 and len(got["departments"]) == 8 and got["intent"] == "document_departments"
+    assert ask(asker, "本方案一共有多少项任务")["count"] == 33
+
+
+def test_a_term_no_entity_names_answers_by_the_tasks_whose_text_holds_it(asker):
+    got = ask(asker, "科学家精神归哪个部门")
+    assert got["intent"] == "term_departments" and got["departments"] == ["宣调部", "普及部"]
+    assert all("科学家精神" in e["text"] for e in ask(asker, "关于科学家精神有哪些工作")["evidence"])
+    # nowhere in the tasks: ranked search would answer, and without an index nothing does
+    got = ask(asker, "碳达峰相关任务有哪些")
+    assert got["status"] == "not_found" and got["intent"] == "search" and got["tasks"] == []
+
+
+def test_unknown_and_ambiguous_names_get_suggestions_never_a_guess(asker):
+    got = ask(asker, "海智计化涉及哪些部门？")
+    assert got["status"] == "not_found" and got["departments"] == [] and got["suggestions"] == ["海智计划"]
+    got = ask(asker, "学会部和火星部共同负责哪些任务")
+    assert got["status"] == "not_found" and got["tasks"] == [] and "火星部" in got["answer"]
+    got = ask(asker, "争先奖涉及哪些任务")
+    assert got["status"] == "ambiguous" and got["tasks"] == []
+    assert set(got["suggestions"]) == {"全国创新争先奖", "江西省科技创新争先奖"}
+    got = ask(asker, "科协涉及哪些部门")
+    assert got["status"] == "ambiguous" and got["departments"] == [] and 0 < len(got["suggestions"]) <= 8
+
+
+def test_the_answer_says_how_the_question_was_read(asker):
+    got = ask(asker, "国际部配合了哪些任务？")
+    reading = got["reading"]
+    assert reading["summary"] == "国际部 · 配合 · 任务"
+    assert (reading["answer"], reading["role"], reading["count"]) == ("tasks", "supporting", False)
+    [m] = reading["mentions"]
+    assert (m["kind"], m["node"], m["span"]) == ("department", "department:国际部", {"start": 0, "end": 3})
+    assert reading["operation"] == "tasks_of(国际部, supporting)"
+    assert got["tasks"][0] == {
+        "doc": "jiangxi-cast-reform-2021-2025",
+        "id": "4.8.2",
+        "label": "（八）2",
+        "title": "加强对科技工作者的联系服务",
+        "departments": ["组人部", "学会部", "国际部", "省院士专家服务中心"],
+    }
+
+
+def test_documents_answer(asker):
+    got = ask(asker, "哪份文件提到了三长制")
+    title = "“十四五”时期江西省科协系统深化改革重点任务方案（2021-2025）"
+    assert got["documents"] == [{"id": "jiangxi-cast-reform-2021-2025", "title": title}]
     assert any("三长" in e["text"] for e in got["evidence"])
 
 
-def test_policy_basis_of_document_and_task(asker):
-    got = ask(asker, "本方案的依据是什么？")
-    titles = [p["title"] for p in got["policies"]]
-    assert got["intent"] == "policy_basis" and "“十四五”时期推进科协系统深化改革重点任务工作方案" in titles
-    assert any("基础上" in e["text"] for e in got["evidence"])
-    got = ask(asker, "任务4.5.1依据哪个文件？")
-    rels = {(p["title"], p["relation"]) for p in got["policies"]}
-    assert ("中华人民共和国科学技术普及法", "based_on") in rels
-    assert ("江西省科学技术普及条例", "amends") in rels
+def test_definitions(asker):
+    got = ask(asker, "什么是三长制？")
+    assert got["intent"] == "what_is" and ids(got) == ["4.1.7", "4.2.4"] and got["programmes"] == ["三长制"]
+    got = ask(asker, "4.3.1是什么任务")
+    assert got["departments"] == ["学会部"] and "科创中国" in got["answer"]
 
 
 def test_relation_between_two_entities(asker):
     got = ask(asker, "海智计划和国际部有什么关系？")
-    assert got["intent"] == "relation" and got["paths"]
-    assert all(len(path) == 2 for path in got["paths"])
-    assert "任务4.7.1" in got["answer"]
+    assert got["intent"] == "relation" and got["paths"] and all(len(p) == 2 for p in got["paths"])
+    assert got["paths"][0][0].keys() == {"from", "relation", "verb", "to"} and "任务4.7.1" in got["answer"]
 
 
-def test_figures_with_context(asker):
-    got = ask(asker, "我省公民科学素质比例提高了多少？")
-    assert got["intent"] == "figure"
-    assert [f["name"] for f in got["figures"]] == ["5.1%", "9.62%"] and got["figures"][1]["year"] == 2020
-    got = ask(asker, "省政府投入多少建设省科技馆新馆？")
-    assert got["figures"][0]["name"] == "8.66亿元"
-
-
-def test_unknown_and_misspelt_entities_are_not_guessed(asker):
-    got = ask(asker, "海智计化涉及哪些部门？")
-    assert got["status"] == "not_found" and got["departments"] == [] and "海智计划" in got["suggestions"]
-    got = ask(asker, "火星探测局负责哪些任务？")
-    assert got["status"] == "not_found" and got["tasks"] == []
-
-
-def test_ambiguous_partial_name(asker):
-    got = ask(asker, "科协涉及哪些部门")
-    assert got["status"] in ("ambiguous", "not_found") and got["departments"] == []
-
-
-def test_empty_and_over_long_questions(asker):
-    with pytest.raises(QuestionError, match="empty"):
-        asker.ask("  ？ ")
-    with pytest.raises(QuestionError, match="too long"):
-        asker.ask("海" * 501)
-
-
-@pytest.mark.parametrize(
-    "question, intent, expected",
-    [
-        ("普及部一共有几项任务？", "department_tasks", {"count": 6}),
-        ("组人部牵头的任务有哪些", "department_tasks", {"tasks": 8}),
-        ("哪些工作由办公室负责？", "department_tasks", {"ids": ["4.1.1", "4.8.1"]}),
-        ("负责远航工程的是哪个部门", "entity_departments", {"departments": ["国际部"]}),
-        ("科技小院这项工作归哪个部门管", "entity_departments", {"departments": ["省院士专家服务中心"]}),
-        ("“智慧行动”是哪个部门负责的", "entity_departments", {"departments": ["普及部", "省科技馆"]}),
-        ("学会部与国际部有哪些共同任务", "shared_tasks", {"ids": ["4.8.2"]}),
-        ("多部门协同的任务有哪些", "multi_department_tasks", {"tasks": 6}),
-        ("方案是根据哪些文件制定的", "policy_basis", {}),
-        ("修改完善科学技术普及条例这项任务依据什么", "policy_basis", {"ids": ["4.5.1"]}),
-        ("科技小院是干什么的", "what_is", {"ids": ["4.3.2"]}),
-        ("科技志愿者注册了多少人", "figure", {}),
-    ],
-)
-def test_paraphrased_questions(asker, question, intent, expected):
-    got = ask(asker, question)
-    assert got["intent"] == intent and got["status"] == "ok" and got["evidence"], got["answer"]
-    if "count" in expected:
-        assert got["count"] == expected["count"]
-    if "tasks" in expected:
-        assert len(got["tasks"]) == expected["tasks"]
-    if "ids" in expected:
-        assert [t["id"] for t in got["tasks"]] == expected["ids"]
-    if "departments" in expected:
-        assert got["departments"] == expected["departments"]
+def test_search_fallback_when_the_graph_has_no_answer(plan_graph):
+    node = "task:jiangxi-cast-reform-2021-2025/4.4.1"
+    result = SearchResult(
+        rank=1, score=1.0, doc="jiangxi-cast-reform-2021-2025", id="4.4.1", kind="task", title="强化学会管理",
+        text="建立江西省碳中和等学会组织", departments=["学会部"], entities=[], highlights=[], node=node, context=[],
+    )  # fmt: skip
+    asked = []
+    asker = Asker(plan_graph, search=lambda q, k: asked.append((q, k)) or [result])
+    got = asker.ask("碳达峰相关任务有哪些").to_dict()
+    assert asked == [("碳达峰相关任务有哪些", 5)]
+    assert got["status"] == "search" and ids(got) == ["4.4.1"] and got["results"][0]["node"] == node
+    assert got["evidence"][0]["source"] == plan_graph.nodes[node]["source"]
+    assert asker.ask("学会部牵头哪些任务").status == "ok"  # the graph first

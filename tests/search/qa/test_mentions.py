@@ -1,0 +1,52 @@
+from search.qa.mentions import NameTable, Texts, Words
+from search.qa.model import Match
+
+
+def forms(found):
+    return [(f.form, [n.node for n in f.named]) for f in found]
+
+
+def test_names_aliases_task_ids_labels_and_titles_are_found(mini_graph):
+    names = NameTable(mini_graph, suffix_min=3)
+    found = forms(names.find("科普部和学会部在1.1.2与(一)1里做什么"))
+    assert ("科普部", ["department:普及部"]) in found
+    assert ("学会部", ["department:学会部"]) in found
+    assert ("1.1.2", ["task:mini/1.1.2"]) in found
+    assert ("(一)1", ["task:mini/1.1.1"]) in found  # labels are folded like the question
+    held = names.forms["科普部"]
+    assert held == {"department:普及部": Match.ALIAS}
+    assert names.forms["建设科普教育基地"] == {"task:mini/1.1.1": Match.NAME}
+
+
+def test_a_number_does_not_match_inside_a_longer_number(mini_graph):
+    names = NameTable(mini_graph, suffix_min=3)
+    assert not names.find("1.1.23")
+    assert not names.find("21.1.2")
+    assert forms(names.find("任务1.1.2。"))[0][0] == "1.1.2"
+
+
+def test_partial_names_near_misses_and_name_endings(mini_graph):
+    names = NameTable(mini_graph, suffix_min=2)
+    assert names.containing("海智") == ["programme:海智计划"]
+    assert names.containing("科普") == ["department:普及部", "programme:科普教育基地"]  # shortest name first
+    assert names.near("海智计化", 0.7) == ["海智计划"]
+    assert names.near("火星探测局", 0.7) == []
+    assert names.looks_like_name("火星部")  # 普及部, 学会部: "部" ends department names
+    assert not names.looks_like_name("内部")  # too short to be a name of its own
+    assert not NameTable(mini_graph, suffix_min=3).looks_like_name("火星部")
+
+
+def test_texts_tell_terms_of_the_text_from_parts_of_names(mini_graph):
+    texts = Texts(mini_graph)
+    assert texts.tasks_containing("学术年会") == ["task:mini/1.1.2"]
+    assert texts.share("学会部") == 1.0 and texts.share("学术年会") == 0.5
+    # "科创" occurs only inside the name 科创中国; "基地" also on its own (推进基地建设)
+    assert not texts.occurs_outside("科创", ["科创中国"])
+    assert texts.occurs_outside("基地", ["科普教育基地"])
+
+
+def test_words_know_content_from_verbs():
+    words = Words(frozenset({"n", "vn", "l", "nz"}))
+    assert words.has_content("应急科普") and words.has_content("意识形态")
+    assert not words.has_content("作为") and not words.has_content("落在")
+    assert words.bounds("科技期刊建设") == [0, 4, 6]
