@@ -2,9 +2,9 @@
 
 - ``mini_home`` (per test): a short synthetic plan built without the search index, in well under a
   second; for tests of building, versions and loading.
-- ``built_home`` (per session): the bundled plan built without the search index, the session's
+- ``built_home`` (once per test run): the bundled plan built without the search index, the run's
   ``POLICYKG_HOME``; for the command line and the web app. ``plan_graph`` is its graph.
-- ``search_home`` (per session): the bundled plan built with the search index (the encoder runs),
+- ``search_home`` (once per test run): the bundled plan built with the search index (the encoder runs),
   only for tests that exercise search; ``in_search_home`` makes it a test's ``POLICYKG_HOME``.
 """
 
@@ -96,7 +96,7 @@ def plan_doc():
 
 @pytest.fixture(scope="session")
 def built_home(tmp_path_factory) -> Iterator[Path]:
-    """The session's ``POLICYKG_HOME``: the bundled plan's graph, without a search index."""
+    """The test run's ``POLICYKG_HOME``: the bundled plan's graph, without a search index."""
     home = tmp_path_factory.mktemp("home")
     build_into(home, [PLAN], search_index=False)
     with home_env(home):
@@ -112,7 +112,7 @@ def plan_graph(built_home):
 
 @pytest.fixture(scope="session")
 def search_home(tmp_path_factory) -> Path:
-    """The bundled plan built with its search index (runs the encoder once per session)."""
+    """The bundled plan built with its search index (the encoder runs once per test run)."""
     home = tmp_path_factory.mktemp("search-home")
     build_into(home, [PLAN], search_index=True)
     return home
