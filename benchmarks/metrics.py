@@ -23,6 +23,9 @@ def squeeze(text: str) -> str:
 class Judged:
     query: str
     rel: tuple[tuple[str, int], ...]
+    type: str = ""  # paraphrase | question | keyword | cross, where the set labels its queries
+    corpus: str = ""  # plan | rural | reports
+    split: str = ""  # tune | heldout
 
 
 def load_queries(path: Path) -> list[Judged]:
@@ -30,7 +33,9 @@ def load_queries(path: Path) -> list[Judged]:
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            out.append(Judged(row["q"], tuple((squeeze(p), int(g)) for p, g in row["rel"])))
+            rel = tuple((squeeze(p), int(g)) for p, g in row["rel"])
+            labels = (row.get(field, "") for field in ("type", "corpus", "split"))
+            out.append(Judged(row["q"], rel, *labels))
     return out
 
 
