@@ -173,12 +173,17 @@ def evaluate(asker, cases: list[dict], show: int) -> dict[str, list[int]]:
 
 
 def report(scores: dict[str, list[int]]) -> None:
-    total = [sum(s[0] for s in scores.values()), sum(s[1] for s in scores.values())]
-    print(f"{'kind':<28}{'exact':>8}{'asked':>8}{'share':>9}")
+    def row(kind: str, passed: int, asked: int) -> None:
+        print(f"{kind:<36}{passed:>7}{asked:>7}{passed / max(asked, 1):>9.1%}")
+
+    print(f"{'kind':<36}{'exact':>7}{'asked':>7}{'share':>9}")
     for kind, (passed, asked) in sorted(scores.items()):
-        print(f"{kind:<28}{passed:>8}{asked:>8}{passed / asked:>9.1%}")
+        row(kind, passed, asked)
+    held = [s for kind, s in scores.items() if kind.endswith("(held out)")]
+    if held:
+        row("all held out", sum(s[0] for s in held), sum(s[1] for s in held))
     if len(scores) > 1:
-        print(f"{'all':<28}{total[0]:>8}{total[1]:>8}{total[0] / max(total[1], 1):>9.1%}")
+        row("all", sum(s[0] for s in scores.values()), sum(s[1] for s in scores.values()))
 
 
 def main(argv: list[str] | None = None) -> int:
