@@ -69,6 +69,8 @@ class _Worker:
             raise QueryFailed("查询进程无法启动 SPARQL worker has no pipes")
         self._stdin, self._stdout = self.proc.stdin, self.proc.stdout
         self._fd = self._stdout.fileno()
+        self._poll = select.poll()  # not select(): a busy server's descriptors pass FD_SETSIZE
+        self._poll.register(self._fd, select.POLLIN)
         try:
             header, _ = self._read(time.monotonic() + START_TIMEOUT)
         except (TimeoutError, _Died):
@@ -82,7 +84,7 @@ class _Worker:
         data = bytearray()
         while len(data) < size:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._fd], [], [], left)[0]:
+            if left <= 0 or not self._poll.poll(left * 1000):
                 raise TimeoutError
             chunk = os.read(self._fd, min(size - len(data), 1 << 20))
             if not chunk:
