@@ -34,6 +34,7 @@ from .model import (
     PolicyRef,
     Reading,
     Status,
+    TaskRef,
 )
 from .operations import (
     Hits,
@@ -52,6 +53,8 @@ from .reading import Question, Reader
 
 _ALL_UNITS = (*LEAF_UNIT_TYPES, NodeType.DOCUMENT)
 MAX_SUGGESTIONS = 8
+MAX_LISTED = 30  # tasks named in an answer sentence; the record lists them all
+MAX_EVIDENCE = 200  # sentences cited by one answer
 
 
 @dataclass
@@ -93,12 +96,19 @@ class Composer:
         return answer
 
     def _new(self, q: Question, text: str, **fields) -> Answer:
-        return Answer(q.text, intent(q.reading), text, **fields)
+        answer = Answer(q.text, intent(q.reading), text, **fields)
+        answer.evidence = answer.evidence[:MAX_EVIDENCE]
+        return answer
+
+    def _listed(self, refs: list[TaskRef]) -> str:
+        """The tasks as the answer sentence names them, the first ``MAX_LISTED`` of a long list."""
+        listed = labels(refs[:MAX_LISTED], self.cues.phrase("task_sep"))
+        return listed + (self.cues.phrase("more", n=len(refs)) if len(refs) > MAX_LISTED else "")
 
     # -- names the graph does not hold, or holds several of --------------------------------------
     def unresolved(self, q: Question) -> Answer | None:
         phrase = self.cues.phrase
-        for m in q.reading.mentions:
+        for m in (m for m in q.reading.mentions if m.used):
             names = phrase("list_sep").join(m.candidates[:MAX_SUGGESTIONS])
             if m.kind == MentionKind.UNKNOWN:
                 hint = phrase("did_you_mean", names=names) if m.candidates else phrase("try_other")
@@ -115,10 +125,12 @@ class Composer:
         mentioning the named entities or terms, of several departments when asked."""
         g, phrase = self.graph, self.cues.phrase
         used = [m for m in reading.mentions if m.used]
-        docs = [m.node for m in used if m.kind == MentionKind.DOCUMENT and m.node]
+        scope = [m for m in used if m.kind == MentionKind.DOCUMENT and m.node]
+        docs = [m.node or "" for m in scope]
         sel = Selection(tasks_in(g, docs or None))
         if docs:
             sel.operations.append(f"tasks_in({', '.join(docs)})")
+            sel.pieces += [self._shown(m) for m in scope]
         groups: list[Hits] = []
         named_tasks = [m for m in used if m.kind == MentionKind.TASK]
         if named_tasks:
@@ -136,9 +148,13 @@ class Composer:
             if len(depts) == 1:
                 sel.pieces.append(phrase("role_verb", dept=depts[0].name, role=role_word))
             elif reading.separately:
-                sel.pieces.append(phrase("either", depts=phrase("or").join(m.name or "" for m in depts)))
+                sel.pieces.append(
+                    phrase("either", depts=phrase("or").join(m.name or "" for m in depts), role=role_word)
+                )
             else:
-                sel.pieces.append(phrase("shared", depts=phrase("and").join(m.name or "" for m in depts)))
+                sel.pieces.append(
+                    phrase("shared", depts=phrase("and").join(m.name or "" for m in depts), role=role_word)
+                )
         about = [m for m in used if m.kind == MentionKind.ENTITY or (m.kind == MentionKind.TERM and not m.optional)]
         if any(m.match == Match.NONE for m in about):
             sel.missing_term = True
@@ -178,6 +194,8 @@ class Composer:
         return f"tasks_containing({m.text})" if m.kind == MentionKind.TERM else f"tasks_mentioning({m.name})"
 
     def _shown(self, m: Mention) -> str:
+        if m.kind == MentionKind.DOCUMENT:
+            return m.text if m.match == Match.SCOPE else self.cues.phrase("document", title=m.name)
         if m.kind == MentionKind.TERM:
             return self.cues.phrase("term", term=m.text)
         if m.kind == MentionKind.TASK:
@@ -203,7 +221,7 @@ class Composer:
         reading.operation = " → ".join([*sel.operations, *(["count"] if reading.count else [])])
         refs = [task_ref(g, t) for t in sel.tasks]
         subject = phrase("list_sep").join(sel.pieces) or phrase("all_tasks")
-        listed = labels(refs, phrase("task_sep"))
+        listed = self._listed(refs)
         depts = [m for m in reading.mentions if m.used and m.kind == MentionKind.DEPARTMENT and m.node]
         if not refs:
             text = phrase("tasks_none", subject=subject)
@@ -260,7 +278,7 @@ class Composer:
                 **fields,
             )
         names = [name(g, d) for d in found]
-        listed = labels(refs, phrase("task_sep"))
+        listed = self._listed(refs)
         joined = phrase("list_sep").join(names)
         if reading.role:
             role = ROLE_LABELS[Role(reading.role)]
@@ -283,7 +301,7 @@ class Composer:
     def _subject(self, reading: Reading) -> str:
         phrase = self.cues.phrase
         shown = [
-            m.text if m.match == Match.SCOPE else self._shown(m)
+            self._shown(m)
             for m in reading.mentions
             if m.used and m.kind in (MentionKind.ENTITY, MentionKind.TERM, MentionKind.TASK, MentionKind.DOCUMENT)
         ]
@@ -351,10 +369,18 @@ class Composer:
 
     def definition(self, q: Question) -> Answer | None:
         reading, g, phrase = q.reading, self.graph, self.cues.phrase
-        first = next((m for m in reading.mentions if m.used and m.kind not in (MentionKind.DOCUMENT,)), None)
-        if first is None or first.kind in (MentionKind.DEPARTMENT, MentionKind.TERM):
-            reading.answer = AnswerType.TASKS if first else AnswerType.DOCUMENTS
-            return self.tasks(q) if first else self.documents(q)
+        first = next((m for m in reading.mentions if m.used), None)
+        if first is None:
+            return None
+        if first.kind in (MentionKind.DEPARTMENT, MentionKind.TERM):  # what a department does: its tasks
+            reading.answer = AnswerType.TASKS
+            return self.tasks(q)
+        if first.kind == MentionKind.DOCUMENT and first.node:
+            reading.operation = f"document({first.node})"
+            a = g.nodes[first.node]
+            details = [phrase(f"document_{key}", **{key: a[key]}) for key in ("issuer", "number", "date") if a.get(key)]
+            text = phrase("document_definition", title=a["title"], details=phrase("detail_sep").join(details))
+            return self._new(q, text, documents=[document_ref(g, first.node)])
         if first.kind == MentionKind.TASK and first.node:
             reading.operation = f"task({first.name})"
             t = task_ref(g, first.node)
@@ -382,7 +408,7 @@ class Composer:
         kind = TYPE_LABELS.get(a["type"], a["type"])
         text = phrase("definition", name=a["name"], aliases=aliases, kind=kind, n=len(evidence))
         if refs:
-            text += phrase("definition_tasks", n=len(refs), tasks=labels(refs, phrase("task_sep")))
+            text += phrase("definition_tasks", n=len(refs), tasks=self._listed(refs))
         text += phrase("definition_departments", names=phrase("list_sep").join(depts)) if depts else ""
         text += "。"
         if evidence:

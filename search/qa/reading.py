@@ -131,11 +131,21 @@ class Reader:
             elif t.found:
                 out.append(self._of_node(text, span, t.found.named[0].node, t.found.named[0].match))
             elif t.kind == CueKind.SCOPE:
-                # 本方案: the one document there is; with several, all of them (node None).
-                node = self.documents[0] if len(self.documents) == 1 else None
-                name = self.graph.nodes[node]["title"] if node else None
-                out.append(Mention(text, span, MentionKind.DOCUMENT, Match.SCOPE, node, name, NodeType.DOCUMENT))
+                out.append(self._scope(text, span))
+        titled = any(m.kind == MentionKind.DOCUMENT and m.match != Match.SCOPE for m in out)
+        for m in out:
+            if m.match == Match.SCOPE and titled:  # 《…》这份方案: the document named
+                m.used = False
         return out
+
+    def _scope(self, text: str, span: Span) -> Mention:
+        """本方案: the one document there is; with several, which one is not guessed."""
+        if len(self.documents) == 1:
+            node = self.documents[0]
+            title = self.graph.nodes[node]["title"]
+            return Mention(text, span, MentionKind.DOCUMENT, Match.SCOPE, node, title, NodeType.DOCUMENT)
+        titles = [self.graph.nodes[d]["title"] for d in self.documents]
+        return Mention(text, span, MentionKind.AMBIGUOUS, Match.SCOPE, candidates=titles)
 
     def _of_node(self, text: str, span: Span, node: str, how: Match) -> Mention:
         a = self.graph.nodes[node]

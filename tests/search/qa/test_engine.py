@@ -169,3 +169,22 @@ def test_search_fallback_when_the_graph_has_no_answer(plan_graph):
     assert got["status"] == "search" and ids(got) == ["4.4.1"] and got["results"][0]["node"] == node
     assert got["evidence"][0]["source"] == plan_graph.nodes[node]["source"]
     assert asker.ask("学会部牵头哪些任务").status == "ok"  # the graph first
+
+
+def test_with_several_documents_this_plan_is_named_or_asked_back(tmp_path):
+    from graph.build import build_graph
+    from ingest.lexicon import load_lexicon
+    from ingest.pipeline import ingest
+    from ingest.resolve import resolve
+    from tests.conftest import MINI_PLAN, PLAN
+
+    mini = tmp_path / "mini.txt"
+    mini.write_text(MINI_PLAN, encoding="utf-8")
+    lexicon = load_lexicon()
+    docs = ingest([PLAN, mini], lexicon)
+    asker = Asker(build_graph(docs, resolve(docs, lexicon)))
+    got = asker.ask("本方案有几项任务").to_dict()
+    assert got["status"] == "ambiguous" and "科普工作试点方案" in got["suggestions"] and got["count"] is None
+    got = asker.ask("科普工作试点方案有几项任务").to_dict()
+    assert got["count"] == 2 and got["answer"].startswith("《科普工作试点方案》的任务共 2 项")
+    assert asker.ask("科普工作试点方案是什么").documents[0].id == "mini"
