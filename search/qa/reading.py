@@ -61,8 +61,6 @@ class Token:
 @dataclass
 class Question:
     text: str  # as asked
-    folded: Folded
-    tokens: list[Token]
     reading: Reading
     content: str  # the folded question without interrogatives and filler: what a figure is about
 
@@ -102,7 +100,7 @@ class Reader:
             if t.kind in _QUESTION_WORDS:
                 asked[t.start : t.end] = [True] * (t.end - t.start)
         content = "".join(c for c, q in zip(folded.text, asked, strict=True) if not q)
-        return Question(question, folded, tokens, reading, content)
+        return Question(question, reading, content)
 
     # -- names and cue words ---------------------------------------------------------------------
     def _tokens(self, text: str) -> list[Token]:
