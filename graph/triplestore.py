@@ -1,10 +1,11 @@
 """The graph's RDF in an on-disk Oxigraph store, written by a build and read by SPARQL and exports.
 
-``write_store(graph, folder)`` converts the graph (:func:`graph.rdf.to_rdf`), bulk-loads the
-triples into a new Oxigraph store in ``folder`` and writes ``manifest.json`` last, so a folder
-without one is never taken for a store. ``open_store(folder)`` gives a :class:`TripleStore`:
-read-only, with a pool of query workers started on first use, and dumps in the RDF formats. No
-copy of the triples is kept in the memory of the process that reads it.
+``write_store(graph, folder)`` streams the graph's triples (:func:`graph.rdf.triples`, the same
+ones :func:`graph.rdf.to_rdf` collects) into Oxigraph's bulk loader for a new store in ``folder``
+and writes ``manifest.json`` last, so a folder without one is never taken for a store.
+``open_store(folder)`` gives a :class:`TripleStore`: read-only, with a pool of query workers
+started on first use, and dumps in the RDF formats. No copy of the triples is kept in the memory
+of the process that reads it.
 """
 
 from __future__ import annotations
