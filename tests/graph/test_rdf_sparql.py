@@ -129,12 +129,14 @@ def test_provenance_example_gives_the_source_offsets(plan_graph, store, examples
     assert len(edges) == max(len(names) for names in _task_departments(plan_graph).values())
 
 
-def test_the_documents_example_counts_each_documents_units(plan_graph, store, examples):
+def test_the_documents_example_counts_each_documents_parts(plan_graph, store, examples):
     rows = select(store, examples["documents"].query)
-    units = [n for n, a in plan_graph.nodes(data=True) if a["type"] in (NodeType.TASK, NodeType.PARAGRAPH)]
-    assert [(r["title"], r["number"], int(r["units"])) for r in rows] == [
-        (plan_graph.nodes[f"doc:{DOC}"]["title"], "赣科协字〔2021〕172号", len(units))
+    doc = f"doc:{DOC}"
+    parts = [u for u, _, d in plan_graph.in_edges(doc, data=True) if d["type"] == EdgeType.PART_OF]
+    assert [(r["title"], r["number"], int(r["parts"])) for r in rows] == [
+        (plan_graph.nodes[doc]["title"], "赣科协字〔2021〕172号", len(parts))
     ]
+    assert len(parts) > 3
 
 
 def test_the_mentions_example_lists_every_mention_of_the_most_mentioned_entity(plan_graph, store, examples):
