@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run build test lint typecheck format clean
+.PHONY: install system-deps run build test lint typecheck format clean
 
 install: $(STAMP)
 
@@ -34,7 +34,12 @@ run: build
 	$(VENV)/bin/policykg stats
 	$(VENV)/bin/policykg serve --host $(SERVE_HOST) --port $(SERVE_PORT)
 
-test: install
+# The browser tests need Debian's chromium and CJK fonts: installed when missing and allowed (root or
+# sudo without a password), otherwise the line naming the command to run, before anything else.
+system-deps:
+	scripts/system-deps
+
+test: system-deps install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
