@@ -104,9 +104,18 @@ class NameTable:
         return len(text) >= 3 and text[-1] in self.suffixes
 
     def near(self, text: str, cutoff: float) -> list[str]:
-        """Names close to a misspelt ``text`` (海智计化 -> 海智计划)."""
-        close = difflib.get_close_matches(text, list(self.entity_forms), n=5, cutoff=cutoff)
+        """Names close to a misspelt ``text``: a wrong character (海智计化 -> 海智计划) or the right
+        characters in the wrong order (调宣部 -> 宣调部)."""
+        scored = [(similarity(text, form), form) for form in self.entity_forms]
+        close = [form for score, form in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= cutoff][:5]
         return list(dict.fromkeys(self.display(n) for form in close for n in sorted(self.entity_forms[form])))
+
+
+def similarity(a: str, b: str) -> float:
+    """The better of difflib's ratio (order matters) and the share of characters both hold (order
+    does not), so a swapped pair of characters still counts as close."""
+    common = sum((Counter(a) & Counter(b)).values())
+    return max(difflib.SequenceMatcher(None, a, b).ratio(), 2 * common / (len(a) + len(b)) if a or b else 0.0)
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

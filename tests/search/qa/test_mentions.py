@@ -1,4 +1,4 @@
-from search.qa.mentions import NameTable, Texts, Words
+from search.qa.mentions import NameTable, Texts, Words, similarity
 from search.qa.model import Match
 
 
@@ -31,6 +31,8 @@ def test_partial_names_near_misses_and_name_endings(mini_graph):
     assert names.containing("科普") == ["department:普及部", "programme:科普教育基地"]  # shortest name first
     assert names.near("海智计化", 0.7) == ["海智计划"]
     assert names.near("火星探测局", 0.7) == []
+    assert names.near("会学部", 0.7) == ["学会部"]  # the right characters in the wrong order
+    assert "学会部" not in names.near("火星部", 0.7)  # one shared character is not close
     assert names.looks_like_name("火星部")  # 普及部, 学会部: "部" ends department names
     assert not names.looks_like_name("内部")  # too short to be a name of its own
     assert not NameTable(mini_graph, suffix_min=3).looks_like_name("火星部")
@@ -50,3 +52,9 @@ def test_words_know_content_from_verbs():
     assert words.has_content("应急科普") and words.has_content("意识形态")
     assert not words.has_content("作为") and not words.has_content("落在")
     assert words.bounds("科技期刊建设") == [0, 4, 6]
+
+
+def test_similarity_counts_swapped_characters_but_not_a_lone_shared_one():
+    assert similarity("调宣部", "宣调部") == 1.0
+    assert similarity("海智计化", "海智计划") == 0.75
+    assert similarity("财务部", "宣调部") < 0.5
