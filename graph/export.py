@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import Graph
 
+from .csvsafe import safe_row
 from .rdf import DEFAULT_BASE, PREFIXES, to_rdf
 from .sparql_results import content_type
 
@@ -121,7 +122,7 @@ def _csv(header: list[str], rows: Iterable[list]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return buf.getvalue().encode("utf-8")
 
 

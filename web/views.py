@@ -8,6 +8,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from graph import query
+from graph.csvsafe import safe_row
 from graph.paths import shortest_paths
 from graph.records import AnyEntityRecord, DocumentRecord, PolicyRecord, Source, UnitRef
 from graph.schema import (
@@ -219,6 +220,7 @@ def matrix(graph: nx.MultiDiGraph, doc: str | None = None) -> MatrixRecord:
 
 
 def matrix_csv_rows(m: MatrixRecord) -> list[list]:
+    """The matrix as spreadsheet rows; text a spreadsheet would evaluate as a formula is neutralised."""
     names = [d.name for d in m.departments]
     doc_label, task_label = TYPE_LABELS[NodeType.DOCUMENT], TYPE_LABELS[NodeType.TASK]
     rows: list[list] = [
@@ -229,7 +231,7 @@ def matrix_csv_rows(m: MatrixRecord) -> list[list]:
         rows.append([t.doc, t.id, t.label, t.title, *cells, t.total])
     rows.append(["合计", "", "", f"{m.totals.tasks} 项{task_label}", *[d.total for d in m.departments], ""])
     rows.append([f"其中{ROLE_LABELS[Role.LEAD]}", "", "", "", *[d.lead for d in m.departments], ""])
-    return rows
+    return [safe_row(row) for row in rows]
 
 
 # -- the explorer network -----------------------------------------------------------------------

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from graph.records import DepartmentRecord, EntityRecord
 from graph.schema import LINKED_TYPES, ROLE_LABELS, UNIT_TYPES, EdgeType, NodeType, Role
 from search.engine import SearchResult
 from search.units import UnitKind
+from tests.conftest import home_env
 from tests.fixtures.graphs import (
     DOC,
     DOC_NODE,
@@ -25,10 +29,12 @@ from tests.fixtures.graphs import (
     SUBITEM,
     TASK_A,
     TASK_B,
+    publish_graph,
     tiny_graph,
 )
 from tests.fixtures.searcher import SubstringSearcher
-from web import views
+from web import state, views
+from web.app import create_app
 from web.lexicon import examples, looks_like_question
 from web.records import DocumentDetail, PolicyDetail
 
@@ -102,6 +108,21 @@ def test_matrix_and_its_csv(g):
     ]
     assert rows[-2][4:6] == [2, 1] and rows[-1][4:6] == [1, 1]
     assert views.matrix(g, "other").tasks == []
+
+
+def test_matrix_csv_neutralises_formulas(tmp_path):
+    graph = tiny_graph()
+    graph.nodes[POPULAR]["name"] = '=HYPERLINK("http://x","y")'
+    graph.nodes[TASK_A]["title"] = "@SUM(1)"
+    with home_env(tmp_path):
+        publish_graph(graph, tmp_path)
+        state.install(SubstringSearcher(graph))
+        response = create_app({"TESTING": True}).test_client().get("/matrix.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert '\'=HYPERLINK("http://x","y")' in rows[0]
+    assert rows[1][3] == "'@SUM(1)"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
 def test_network(g):
