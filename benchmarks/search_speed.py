@@ -23,15 +23,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.corpora import CORPORA, ROOT  # noqa: E402
 from benchmarks.latency import percentile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "corpus"
-CORPORA = {
-    "plan": ROOT / "data" / "corpus",
-    "reports": SHARED / "gov-work-reports",
-    "laws": SHARED / "laws",
-}
 # A fixed mix of policy, government-report and legal questions, short and long, some natural.
 QUERIES = [
     "资助年轻科研人员出国进修",

@@ -24,15 +24,9 @@ from urllib.parse import urlencode
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.corpora import CORPORA, ROOT  # noqa: E402
 from benchmarks.latency import percentile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "corpus"
-CORPORA = {
-    "plan": ROOT / "data" / "corpus",
-    "reports": SHARED / "gov-work-reports",
-    "laws": SHARED / "laws",
-}
 # Every task linked to one department in either direction, found by label, type tested by text:
 # no index helps it, so it shows what a store does with an ordinary but careless query.
 PROBE = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

@@ -25,15 +25,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
+from benchmarks.corpora import CORPORA  # noqa: E402
 from benchmarks.latency import percentile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "corpus"
-CORPORA = {
-    "plan": ROOT / "data" / "corpus",
-    "reports": SHARED / "gov-work-reports",
-    "laws": SHARED / "laws",
-}
 DIM = 512  # m3e-small
 POOL = 600  # candidate rows scored exactly per query (about 3 signals x 200)
 
