@@ -3,6 +3,11 @@
 Node ids and types come from ``graph.schema``: ``doc:DOC``, ``task:DOC/4.3.2`` (the prefix is the
 unit's kind), ``programme:海智计划`` for entities, ``figure:DOC/OFFSET``. Every mention and relation
 edge carries the sentence it comes from and its span in the original file.
+
+A citation that lands on another ingested document (``ingest.citations``) joins the two document
+nodes with its relation (``based_on``, ``implements``, ``amends``, ``cites``), the sentence and the
+reason that version was chosen; a cited policy is ``same_as`` the version its citations landed on.
+Every citation, landed or not, is listed on its document node.
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ import time
 
 import networkx as nx
 
+from ingest.citations import CitationLink, resolve_citations
+from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document, Unit
 from ingest.resolve import Resolution
+from ingest.titles import title_key
 
 from .schema import (
     LEAF_UNIT_TYPES,
@@ -63,6 +71,9 @@ def _add_document(graph: nx.MultiDiGraph, doc: Document) -> None:
         number=doc.number,
         date=doc.date,
         path=doc.path,
+        format=doc.format,
+        sha256=doc.sha256,
+        citations=[],
         encoding=doc.encoding,
         chars=len(doc.original),
         warnings=doc.warnings,
@@ -133,23 +144,71 @@ def _add_mentions(graph: nx.MultiDiGraph, doc: Document, res: Resolution) -> Non
             )
 
 
-def _add_entities(graph: nx.MultiDiGraph, res: Resolution, docs: list[Document]) -> None:
-    titles = {d.title: document_node_id(d.id) for d in docs}
+def _add_citations(graph: nx.MultiDiGraph, docs: list[Document], links: list[CitationLink]) -> None:
+    """Every citation on its document node; one that lands joins the two documents beside its sentence."""
+    by_id = {d.id: d for d in docs}
+    for link in links:
+        doc, c = by_id[link.source], link.citation
+        source = document_node_id(doc.id)
+        graph.nodes[source]["citations"].append(
+            {"title": c.title, "doc": link.target, "relation": c.relation, "reason": link.reason}
+        )
+        if link.target is None:
+            continue
+        graph.add_edge(
+            source,
+            document_node_id(link.target),
+            key=f"{c.relation}@{c.start}",
+            type=EdgeType(c.relation),
+            trigger=c.trigger,
+            reason=link.reason,
+            surface=c.title,
+            span=_source(doc, c.start, c.end),
+            sentence=doc.text[c.sentence_start : c.sentence_end],
+            sentence_source=_source(doc, c.sentence_start, c.sentence_end),
+        )
+
+
+def _policy_documents(docs: list[Document], links: list[CitationLink], lexicon: Lexicon) -> dict[str, dict[str, str]]:
+    """Title key -> the documents a policy of that key is, with the reason: those its citations
+    landed on, else the only ingested document of its title."""
+    landed: dict[str, dict[str, str]] = {}
+    for link in links:
+        if link.target:
+            landed.setdefault(link.citation.key, {}).setdefault(link.target, link.reason)
+    versions: dict[str, list[str]] = {}
+    for doc in docs:
+        versions.setdefault(title_key(doc.title, lexicon).key, []).append(doc.id)
+    for key, ids in versions.items():
+        if key not in landed and len(ids) == 1:
+            landed[key] = {ids[0]: "标题相符的唯一文件"}
+    return landed
+
+
+def _add_entities(
+    graph: nx.MultiDiGraph, res: Resolution, docs: list[Document], links: list[CitationLink], lexicon: Lexicon
+) -> None:
+    same_as = _policy_documents(docs, links, lexicon)
     for entity in res.entities.values():
         graph.add_node(entity.id, type=entity.type, name=entity.name, aliases=sorted(entity.aliases), **entity.attrs)
-        if entity.type == NodeType.POLICY and entity.name in titles:
-            graph.add_edge(entity.id, titles[entity.name], key=EdgeType.SAME_AS, type=EdgeType.SAME_AS)
+        if entity.type == NodeType.POLICY:
+            for doc, reason in same_as.get(entity.attrs.get("key", ""), {}).items():
+                target = document_node_id(doc)
+                graph.add_edge(entity.id, target, key=EdgeType.SAME_AS, type=EdgeType.SAME_AS, reason=reason)
         issuer = entity.attrs.get("issuer")
         issuer_node = entity_node_id(NodeType.ORGANISATION, issuer) if issuer else None
         if issuer_node in res.entities:
             graph.add_edge(entity.id, issuer_node, key=EdgeType.ISSUED_BY, type=EdgeType.ISSUED_BY)
 
 
-def build_graph(docs: list[Document], res: Resolution) -> nx.MultiDiGraph:
+def build_graph(docs: list[Document], res: Resolution, lexicon: Lexicon | None = None) -> nx.MultiDiGraph:
+    lexicon = lexicon or load_lexicon()
     graph: nx.MultiDiGraph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
     for doc in docs:
         _add_document(graph, doc)
-    _add_entities(graph, res, docs)
+    links = resolve_citations(docs, lexicon)
+    _add_entities(graph, res, docs, links, lexicon)
+    _add_citations(graph, docs, links)
     for doc in docs:
         _add_mentions(graph, doc, res)
     # Department nodes record their lead/supporting task counts for quick listing.

@@ -11,6 +11,7 @@ from .records import (
     AnyEntityRecord,
     DepartmentRecord,
     DepartmentTrace,
+    DocumentLink,
     DocumentRecord,
     EntityRecord,
     FigureRecord,
@@ -153,6 +154,16 @@ def department_tasks(graph: nx.MultiDiGraph, dept: str) -> list[RoleTask]:
     return [role_task(graph, t, Role(d["role"])) for t, d in edges]
 
 
+def policy_documents(graph: nx.MultiDiGraph, policy: str) -> list[DocumentLink]:
+    """The ingested documents a policy is (``same_as``), with the reason each version was chosen."""
+    out = []
+    for _, node, d in graph.out_edges(policy, data=True):
+        if d["type"] == EdgeType.SAME_AS:
+            a = graph.nodes[node]
+            out.append(DocumentLink(a["doc"], node, a["title"], a["date"], d.get("reason", "")))
+    return sorted(out, key=lambda link: (link.date, link.doc))
+
+
 def entity_record(graph: nx.MultiDiGraph, node: str) -> AnyEntityRecord:
     """What the graph says about an entity, a figure or a document: for a department its tasks, for
     anything else where it is mentioned and the departments behind those tasks."""
@@ -167,7 +178,7 @@ def entity_record(graph: nx.MultiDiGraph, node: str) -> AnyEntityRecord:
         "departments": departments_behind(graph, node),
     }
     if type_ == NodeType.POLICY:
-        return from_attrs(PolicyRecord, attrs, **trace)
+        return from_attrs(PolicyRecord, attrs, **trace, documents=policy_documents(graph, node))
     if type_ == NodeType.FIGURE:
         return from_attrs(FigureRecord, attrs, **trace)
     if type_ == NodeType.DOCUMENT:

@@ -61,6 +61,7 @@ REIFIED: dict[str, URIRef] = {
     EdgeType.BASED_ON: PKG.basedOn,
     EdgeType.IMPLEMENTS: PKG.implements,
     EdgeType.AMENDS: PKG.amends,
+    EdgeType.CITES: PKG.cites,
 }
 ROLES = {Role.LEAD: PKG.leadUnit, Role.SUPPORTING: PKG.supportingUnit}
 

@@ -7,7 +7,7 @@ name would clash with a Python keyword ends in ``_`` (``from_``), which its JSON
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -137,8 +137,20 @@ class EntityRecord(NodeRecord):
 
 
 @dataclass
+class DocumentLink:
+    """An ingested document a policy is (or a citation landed on), and why that version."""
+
+    doc: str
+    node: str
+    title: str
+    date: str
+    reason: str
+
+
+@dataclass
 class PolicyRecord(EntityRecord):
     issuer: str | None = None
+    documents: list[DocumentLink] = field(default_factory=list)  # the ingested versions it is
 
 
 @dataclass

@@ -39,6 +39,7 @@ class EdgeType(StrEnum):
     AMENDS = "amends"
     ISSUED_BY = "issued_by"
     SAME_AS = "same_as"
+    CITES = "cites"
 
 
 class Role(StrEnum):
@@ -106,6 +107,7 @@ EDGE_KINDS: dict[EdgeType, EdgeKind] = {
         EdgeKind(EdgeType.AMENDS, "修订", "修订", policy_relation=True),
         EdgeKind(EdgeType.ISSUED_BY, "发布机构", "由…发布"),
         EdgeKind(EdgeType.SAME_AS, "即", "即"),
+        EdgeKind(EdgeType.CITES, "引用", "引用"),
     )
 }
 

@@ -77,3 +77,43 @@ def test_departments_count_their_roles(plan_graph):
         if a["type"] == NodeType.DEPARTMENT:
             tasks = query.department_tasks(plan_graph, node)
             assert a["task_count"] == len(tasks) and a["lead_count"] == sum(t.role == Role.LEAD for t in tasks)
+
+
+def _between(graph, source: str, target: str) -> list[dict]:
+    return [d for _, v, d in graph.out_edges(document_node_id(source), data=True) if v == document_node_id(target)]
+
+
+def test_citations_join_documents_beside_their_sentence(citing_graph):
+    (based,) = _between(citing_graph, "notice", "law-2023")
+    assert based["type"] == EdgeType.BASED_ON and based["trigger"] == "根据"
+    assert "修订后的《示范促进法》" in based["sentence"] and based["surface"] == "示范促进法"
+    assert "2023-06-01" in based["reason"] and "2022-05-10" in based["reason"]
+    assert not _between(citing_graph, "notice", "law-2001")
+    (implements,) = _between(citing_graph, "plan", "notice")
+    assert implements["type"] == EdgeType.IMPLEMENTS and implements["trigger"] == "落实"
+    (cites,) = _between(citing_graph, "plan", "law-2023")
+    assert cites["type"] == EdgeType.CITES and cites["trigger"] == ""
+    assert "2024-02-01" in cites["reason"]
+
+
+def test_every_citation_is_listed_on_its_document(citing_graph):
+    listed = citing_graph.nodes[document_node_id("plan")]["citations"]
+    assert [(c["title"], c["doc"], c["relation"]) for c in listed] == [
+        ("示范工作实施方案", "notice", EdgeType.IMPLEMENTS),
+        ("中华人民共和国示范促进法", "law-2023", EdgeType.CITES),
+        ("未收录条例", None, EdgeType.CITES),
+    ]
+    assert all(c["reason"] for c in listed)
+    assert citing_graph.nodes[document_node_id("law-2001")]["citations"] == []
+
+
+def test_title_variants_are_one_policy_linked_to_the_chosen_version(citing_graph):
+    nodes = citing_graph.nodes(data=True)
+    policies = [n for n, a in nodes if a["type"] == NodeType.POLICY and "示范促进法" in a["name"]]
+    assert policies == ["policy:中华人民共和国示范促进法"]
+    same = {
+        v: d["reason"] for _, v, d in citing_graph.out_edges(policies[0], data=True) if d["type"] == EdgeType.SAME_AS
+    }
+    assert list(same) == [document_node_id("law-2023")] and "修订后" in same[document_node_id("law-2023")]
+    unmatched = citing_graph.out_edges("policy:未收录条例", data=True)
+    assert [d for _, _, d in unmatched if d["type"] == EdgeType.SAME_AS] == []

@@ -145,3 +145,13 @@ def test_types_without_a_standard_term_get_project_ones():
     rdf = to_rdf(_tiny_graph())
     journal, programme = IRI.node("journal:科技日报"), IRI.node("programme:科创中国")
     assert (journal, RDF.type, PKG.Journal) in rdf and (journal, PKG.reportsOn, programme) in rdf
+
+
+def test_citations_between_documents_are_stated_with_their_sentence(citing_graph):
+    rdf = to_rdf(citing_graph)
+    plan, notice, law = (IRI.node(f"doc:{d}") for d in ("plan", "notice", "law-2023"))
+    assert (plan, PKG.cites, law) in rdf and (plan, PKG.implements, notice) in rdf
+    statements = set(rdf.subjects(RDF.predicate, PKG.cites))
+    assert len(statements) == 1
+    (sentence,) = rdf.objects(statements.pop(), PKG.sentence)
+    assert str(rdf.value(sentence, RDF.value)).startswith("参照《中华人民共和国示范促进法》")

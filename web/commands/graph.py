@@ -8,8 +8,8 @@ import time
 
 from graph import query
 from graph.home import BUNDLED_CORPUS
-from graph.records import AnyEntityRecord, DepartmentRecord
-from graph.schema import REFERENCED_TYPES
+from graph.records import AnyEntityRecord, DepartmentRecord, PolicyRecord
+from graph.schema import REFERENCED_TYPES, EdgeType
 
 from ..output import fail, print_json
 from ..pipeline import build_all
@@ -56,6 +56,9 @@ def _print_entity(r: AnyEntityRecord) -> None:
         for t in r.tasks:
             print(f"  {t.role:<10} {t.doc} {t.id} {t.title}")
         return
+    if isinstance(r, PolicyRecord):
+        for link in r.documents:
+            print(f"  {EdgeType.SAME_AS:<10} {link.doc} 《{link.title}》 {link.date}: {link.reason}")
     for m in r.mentions:
         where = f"{m.doc} {m.id or ''}".strip()
         print(f"  {m.relation:<10} {where}: {m.sentence}")
