@@ -9,8 +9,10 @@ import networkx as nx
 
 from .records import (
     AnyEntityRecord,
+    CorpusDocument,
     DepartmentRecord,
     DepartmentTrace,
+    DocumentCitation,
     DocumentLink,
     DocumentRecord,
     EntityRecord,
@@ -184,6 +186,31 @@ def entity_record(graph: nx.MultiDiGraph, node: str) -> AnyEntityRecord:
     if type_ == NodeType.DOCUMENT:
         return from_attrs(DocumentRecord, attrs, **trace)
     return from_attrs(EntityRecord, attrs, **trace)
+
+
+def documents(graph: nx.MultiDiGraph) -> list[CorpusDocument]:
+    """Every ingested document with its task count and citations, ordered by id."""
+    counts = Counter(a.get("doc") for _, a in graph.nodes(data=True) if a.get("type") == NodeType.TASK)
+    out = []
+    for node in nodes_of(graph, NodeType.DOCUMENT):
+        a = graph.nodes[node]
+        citations = [
+            DocumentCitation(c["title"], c["doc"], EdgeType(c["relation"]), c["reason"]) for c in a.get("citations", [])
+        ]
+        out.append(
+            CorpusDocument(
+                id=a["doc"],
+                title=a["title"],
+                issuer=a["issuer"],
+                number=a["number"],
+                date=a["date"],
+                path=a["path"],
+                sha256=a.get("sha256", ""),
+                tasks=counts[a["doc"]],
+                citations=citations,
+            )
+        )
+    return out
 
 
 def stats(graph: nx.MultiDiGraph) -> Stats:

@@ -180,6 +180,32 @@ class DocumentRecord(NodeRecord):
     departments: list[DepartmentTrace]
 
 
+@dataclass
+class DocumentCitation:
+    """A title a document cites: as written, the ingested document it landed on (None when none
+    matched), the relation and why that document was chosen."""
+
+    title: str
+    doc: str | None
+    relation: EdgeType
+    reason: str
+
+
+@dataclass
+class CorpusDocument:
+    """One ingested document of the corpus with its task count and what it cites."""
+
+    id: str
+    title: str
+    issuer: str
+    number: str
+    date: str
+    path: str
+    sha256: str
+    tasks: int
+    citations: list[DocumentCitation]
+
+
 AnyEntityRecord = DepartmentRecord | EntityRecord | PolicyRecord | FigureRecord | DocumentRecord
 
 

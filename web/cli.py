@@ -16,6 +16,7 @@ from .output import fail
 # Each module defines ``register(subparsers)``, setting ``func`` on the parsers it adds.
 COMMAND_MODULES = [
     "web.commands.graph",
+    "web.commands.docs",
     "web.commands.ask",
     "web.commands.rdf",
     "web.commands.serve",

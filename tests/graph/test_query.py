@@ -105,3 +105,21 @@ def test_records_become_plain_json(g):
     assert json.loads(json.dumps(data)) == data
     assert data["type"] == "Programme" and data["departments"][1]["tasks"][0]["role"] == "supporting"
     assert data["mentions"][0]["sentence_source"] == {"start": 50, "end": 50 + len(g.nodes[TASK_A]["text"])}
+
+
+def test_documents_with_task_counts_and_citations(citing_graph):
+    docs = {d.id: d for d in query.documents(citing_graph)}
+    assert [d.id for d in query.documents(citing_graph)] == ["law-2001", "law-2023", "notice", "plan"]
+    assert docs["notice"].tasks == 2 and docs["law-2001"].citations == []
+    assert [(c.title, c.doc, c.relation) for c in docs["notice"].citations] == [
+        ("示范促进法", "law-2023", EdgeType.BASED_ON)
+    ]
+    missing = docs["plan"].citations[-1]
+    assert missing.doc is None and missing.reason
+
+
+def test_a_policy_record_names_the_documents_it_is(citing_graph):
+    record = query.entity_record(citing_graph, "policy:中华人民共和国示范促进法")
+    assert [(d.doc, d.date) for d in record.documents] == [("law-2023", "2023-06-01")]
+    assert "修订后" in record.documents[0].reason
+    assert query.policy_documents(citing_graph, "policy:未收录条例") == []

@@ -329,3 +329,12 @@ def test_snippet_windows_long_text_around_the_first_match():
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>&lt;海智&gt;</mark>" in html
     assert str(snippet("短文本", [(0, 2)])) == "<mark>短文</mark>本"
+
+
+def test_documents_match_the_cli(citing_home, capsys):
+    body = get_json(create_app({"TESTING": True}).test_client(), "/api/documents")
+    assert main(["docs", "--json"]) == 0
+    assert body == json.loads(capsys.readouterr().out)
+    assert [d["id"] for d in body] == ["law-2001", "law-2023", "notice", "plan"]
+    assert body[2]["citations"][0]["doc"] == "law-2023"
+    conforms(body, "/api/documents")

@@ -101,3 +101,29 @@ def test_build_with_a_missing_model_fails_cleanly_and_keeps_the_build(built_home
     assert code == 1 and "model" in err and len(err.strip().splitlines()) == 1
     assert require_version() == served and served.graph_path.read_bytes() == before
     assert not [p for p in os.listdir(built_home / "versions") if p.startswith(".")]  # nothing staged is left
+
+
+def test_docs_lists_documents_with_their_landed_citations(citing_home, capsys):
+    code, out, _ = run(capsys, "docs", "--json")
+    docs = {d["id"]: d for d in json.loads(out)}
+    assert code == 0 and sorted(docs) == ["law-2001", "law-2023", "notice", "plan"]
+    plan = docs["plan"]
+    assert {"title", "issuer", "number", "date", "path", "sha256", "tasks", "citations"} <= set(plan)
+    assert plan["date"] == "2024-02-01" and plan["tasks"] == 1 and len(plan["sha256"]) == 64
+    assert [(c["doc"], c["relation"]) for c in plan["citations"]] == [
+        ("notice", "implements"),
+        ("law-2023", "cites"),
+        (None, "cites"),
+    ]
+    (revised,) = docs["notice"]["citations"]
+    assert revised["doc"] == "law-2023" and revised["relation"] == "based_on" and "修订后" in revised["reason"]
+    code, out, _ = run(capsys, "docs")
+    assert code == 0 and "《示范促进法》 -> law-2023" in out and "《未收录条例》 -> -" in out
+
+
+def test_entity_shows_the_document_a_policy_is(citing_home, capsys):
+    code, out, _ = run(capsys, "entity", "示范促进法")
+    assert code == 0 and "same_as    law-2023 《中华人民共和国示范促进法》 2023-06-01" in out
+    code, out, _ = run(capsys, "entity", "示范促进法", "--json")
+    (link,) = json.loads(out)["documents"]
+    assert link["doc"] == "law-2023" and "2022-05-10" in link["reason"]

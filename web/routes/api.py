@@ -9,7 +9,7 @@ from flask import Blueprint
 from werkzeug.exceptions import BadRequest, NotFound
 
 from graph import query
-from graph.records import AnyEntityRecord, Stats, TaskRecord
+from graph.records import AnyEntityRecord, CorpusDocument, Stats, TaskRecord
 from graph.schema import EXPLORER_DEFAULT, EXPLORER_TYPES, NodeType
 from search.qa.model import Answer, QuestionError
 from search.units import UnitKind
@@ -48,6 +48,11 @@ def openapi() -> dict[str, Any]:
 @json_get(bp, "/stats", "图谱统计 (graph counts)")
 def stats() -> Stats:
     return current().stats
+
+
+@json_get(bp, "/documents", "文档列表：引用及其指向的文件 (every document with its citations)")
+def documents() -> list[CorpusDocument]:
+    return query.documents(current().graph)
 
 
 @json_get(bp, "/tasks", "任务列表 (every task)", (DOC,), BAD)
