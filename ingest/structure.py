@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .extract.departments import responsibility_names
 from .lexicon import Lexicon, Scheme, chinese_number
 from .model import Sentence, Unit
 from .normalise import Normalised, Paragraph
@@ -148,7 +149,6 @@ class _Builder:
 
 
 def _assign_responsibility(unit: Unit, own: list[Paragraph], text: str, lexicon: Lexicon) -> None:
-    separators = re.compile(lexicon.structure["name_separators"])
     for spec in lexicon.structure["responsibility"]:
         for para in own:
             for line in re.finditer(r"[^\n]+", text[para.start : para.end]):
@@ -156,17 +156,13 @@ def _assign_responsibility(unit: Unit, own: list[Paragraph], text: str, lexicon:
                 if not m:
                     continue
                 base = para.start + line.start() + (len(line.group()) - len(line.group().lstrip()))
-                cursor = m.start("names")
-                for piece in separators.split(m.group("names")):
-                    name = piece.strip(" 。.（）()")
-                    at = m.string.find(name, cursor) if name else -1
-                    cursor = at + len(name) if at >= 0 else cursor
-                    if not name or name in unit.departments:
+                for name, start, end in responsibility_names(m.string, m.start("names"), m.end("names"), lexicon):
+                    if name in unit.departments:
                         continue
                     lead = spec["roles"] == "lead" or (spec["roles"] == "first_lead" and not unit.departments)
                     unit.departments.append(name)
                     unit.roles.append("lead" if lead else "supporting")
-                    unit.department_spans.append((base + at, base + at + len(name)))
+                    unit.department_spans.append((base + start, base + end))
     unit.is_task = bool(unit.departments)
 
 
