@@ -2,7 +2,8 @@
 
 Errors never show a stack trace: under /api/ (and /healthz) they are JSON ``{"error": "..."}``,
 elsewhere a friendly Chinese page with the same status code. Every response gets the headers of
-``security_headers``; HTML ones a Content-Security-Policy allowing only this server.
+``security_headers``; HTML ones a Content-Security-Policy allowing only this server. Every request is
+logged and counted (``web.metrics``, served at ``/metrics``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from graph.home import current_version
 from graph.records import to_json
 from graph.store import GraphMissing
 
+from . import metrics
 from .openapi import json_get
 from .records import ErrorBody, Health
 from .routes.params import EntityNotFound
@@ -57,7 +59,10 @@ ops = Blueprint("ops", __name__)
 
 @json_get(ops, "/healthz", "健康检查 (health check)", tag="ops", needs_graph=False)
 def healthz() -> Health:
-    return Health("ok", "ready" if current_version() else "missing")
+    version = current_version()
+    if version is None:
+        return Health("ok", "missing")
+    return Health("ok", "ready", version.id, version.built or None)
 
 
 def security_headers(response: Response) -> Response:
@@ -101,6 +106,7 @@ def create_app(config: dict | None = None) -> Flask:
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
     app.after_request(security_headers)
+    metrics.install(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

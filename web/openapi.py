@@ -22,6 +22,7 @@ from flask import Blueprint, jsonify
 from graph.export import FORMATS
 from graph.records import json_name, to_json
 
+from .metrics import note_results
 from .records import ErrorBody
 
 ERROR_TEXT = {
@@ -170,7 +171,9 @@ def json_get(
 
         @functools.wraps(view)
         def respond(*args, **kwargs):
-            return jsonify(to_json(view(*args, **kwargs)))
+            record = view(*args, **kwargs)
+            note_results(record)
+            return jsonify(to_json(record))
 
         bp.add_url_rule(rule, view.__name__, respond, methods=["GET"])
         return view

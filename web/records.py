@@ -207,6 +207,8 @@ class SearchPage:
 class Health:
     status: Literal["ok"]
     graph: Literal["ready", "missing"]
+    version: str | None = None  # the served build's version id
+    built: str | None = None  # when that build was switched in (ISO 8601)
 
 
 @dataclass

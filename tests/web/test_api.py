@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
+from graph.home import current_version
 from tests.fixtures.searcher import SubstringSearcher
 from tests.web.openapi_check import conforms as conforms_to
 from tests.web.openapi_check import validate
@@ -46,7 +47,9 @@ def conforms(body, path: str, status: int = 200):
 # -- endpoints ----------------------------------------------------------------------------------
 def test_healthz(client):
     body = get_json(client, "/healthz")
-    assert body == {"status": "ok", "graph": "ready"}
+    served = current_version()
+    assert served is not None and served.built
+    assert body == {"status": "ok", "graph": "ready", "version": served.id, "built": served.built}
     conforms(body, "/healthz")
 
 
@@ -168,6 +171,28 @@ def test_search_results_carry_the_graph_and_conform(client, plan_graph):
         only = get_json(client, "/api/search", query_string={"q": "海智", "kind": "passage"})
         assert [r["id"] for r in only["results"]] == ["1.4.p2"] and only["filters"]["kind"] == "passage"
         conforms(only, "/api/search")
+    finally:
+        state.reset()
+
+
+def test_search_pages_and_filters_choose_from_one_ranking(client, plan_graph):
+    """Every page reports the same total; the pages put together are the whole list; a filter keeps
+    the ranked order of what passes it."""
+    state.install(SubstringSearcher(plan_graph))
+    try:
+        whole = get_json(client, "/api/search", query_string={"q": "科协", "k": 50})
+        assert whole["total"] == len(whole["results"]) > 12 and whole["pages"] == 1
+        pages = [get_json(client, "/api/search", query_string={"q": "科协", "k": 5, "page": p}) for p in range(1, 5)]
+        assert {(b["total"], b["pages"]) for b in pages} == {(whole["total"], -(-whole["total"] // 5))}
+        assert [r["id"] for b in pages for r in b["results"]] == [r["id"] for r in whole["results"]][:20]
+        beyond = get_json(client, "/api/search", query_string={"q": "科协", "k": 5, "page": 100})
+        assert beyond["results"] == [] and beyond["total"] == whole["total"]
+        for name, value in (("department", "组人部"), ("kind", "passage"), ("programme", "海智计划")):
+            want = [r["id"] for r in whole["results"] if value in (r[f"{name}s"] if name != "kind" else [r["kind"]])]
+            first = get_json(client, "/api/search", query_string={"q": "科协", "k": 2, name: value})
+            last = get_json(client, "/api/search", query_string={"q": "科协", "k": 2, name: value, "page": 50})
+            assert first["total"] == last["total"] == len(want) and want
+            assert [r["id"] for r in first["results"]] == want[:2] and last["results"] == []
     finally:
         state.reset()
 

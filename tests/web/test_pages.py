@@ -138,7 +138,9 @@ def test_serve_builds_first_and_prints_the_url(tmp_path):
         assert line.startswith("policykg: serving on http://127.0.0.1:"), line
         url = line.split("serving on ", 1)[1].split()[0]
         with urllib.request.urlopen(url + "healthz", timeout=60) as r:
-            assert r.headers["Server"] == "policykg" and json.load(r) == {"status": "ok", "graph": "ready"}
+            body = json.load(r)
+            assert r.headers["Server"] == "policykg" and (body["status"], body["graph"]) == ("ok", "ready")
+            assert body["version"] and body["built"]
         with urllib.request.urlopen(url + "api/stats", timeout=60) as r:
             assert json.load(r)["tasks"] == 33
         assert (tmp_path / "current.json").exists()  # a version was built and switched in
@@ -146,6 +148,7 @@ def test_serve_builds_first_and_prints_the_url(tmp_path):
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert "building the bundled corpus first" in err
+    assert '"method": "GET", "path": "/api/stats", "route": "/api/stats", "status": 200' in err  # the access log
 
 
 def test_serve_refuses_a_bad_port(capsys):

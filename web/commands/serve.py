@@ -79,6 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 1 <= args.threads <= 64:
         return fail(f"线程数无效 invalid thread count {args.threads} (1-64)")
     logging.basicConfig(level=logging.WARNING, format="policykg %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("policykg.access").setLevel(logging.INFO)  # one line per request
     ensure_built()
     from ..app import create_app
 
