@@ -38,6 +38,7 @@ from .model import (
 )
 from .operations import (
     Hits,
+    citing,
     departments_of,
     intersect,
     ordered,
@@ -321,8 +322,15 @@ class Composer:
                 groups.append(tasks_of(g, m.node, reading.role))
             elif m.kind == MentionKind.TASK and m.node:
                 groups.append({m.node: []})
+        # A document named by title, and nothing else, asks for the documents that cite it.
+        cited = (
+            [] if groups else [m for m in used if m.kind == MentionKind.DOCUMENT and m.node and m.match != Match.SCOPE]
+        )
+        wording = ("cited_by", "cited_by_none") if cited else ("documents", "documents_none")
         if groups:
             units = intersect(g, groups) if reading.together else unite(g, groups)
+        elif cited:
+            units = unite(g, [citing(g, m.node) for m in cited])
         else:
             scope = [m.node for m in used if m.kind == MentionKind.DOCUMENT and m.node]
             units = ordered(g, {d: [] for d in scope}) or tasks_in(g)
@@ -330,15 +338,17 @@ class Composer:
         for unit, evidence in units.items():
             docs.setdefault(document_node(g, unit), []).extend(evidence)
         refs = [document_ref(g, d) for d in docs]
-        reading.operation = (
-            "documents_of(" + ", ".join(self._operation(m) for m in used if m.kind != MentionKind.DOCUMENT) + ")"
-        )
-        subject = phrase("list_sep").join(self._shown(m) for m in used if m.kind != MentionKind.DOCUMENT)
+        shown = [m for m in used if m.kind != MentionKind.DOCUMENT] or cited
+        if cited:
+            reading.operation = "documents_citing(" + ", ".join(m.name for m in cited) + ")"
+        else:
+            reading.operation = "documents_of(" + ", ".join(self._operation(m) for m in shown) + ")"
+        subject = phrase("list_sep").join(self._shown(m) for m in shown)
         titles = phrase("list_sep").join(f"《{r.title}》" for r in refs)
         text = (
-            phrase("documents", subject=subject, n=len(refs), titles=titles)
+            phrase(wording[0], subject=subject, n=len(refs), titles=titles)
             if refs
-            else phrase("documents_none", subject=subject)
+            else phrase(wording[1], subject=subject)
         )
         return self._new(
             q,

@@ -18,6 +18,7 @@ from .model import Evidence
 
 Hits = dict[str, list[Evidence]]
 _Found = dict[str, list[Evidence | None]]  # before the edges without a sentence are dropped
+_CITING = (*REFERENCE_EDGES, EdgeType.CITES)  # the edges by which a unit or document cites another
 
 
 def ordered(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
@@ -51,6 +52,21 @@ def units_mentioning(graph: nx.MultiDiGraph, entity: str, types: Iterable[str] =
     for unit, _, d in graph.in_edges(entity, data=True):
         if d["type"] in REFERENCE_EDGES and graph.nodes[unit].get("type") in wanted:
             found.setdefault(unit, []).append(edge_evidence(graph, unit, d))
+    return ordered(graph, _clean(found))
+
+
+def citing(graph: nx.MultiDiGraph, document: str) -> Hits:
+    """Units and documents that cite ``document`` or another version of it (the same title) — by a
+    relation to it or by naming a policy that is it (``same_as``) — with the sentences that do."""
+    title = graph.nodes[document]["title"]
+    versions = [n for n, a in graph.nodes(data=True) if a.get("type") == NodeType.DOCUMENT and a["title"] == title]
+    docs = {graph.nodes[v]["doc"] for v in versions}
+    policies = {p for v in versions for p, _, d in graph.in_edges(v, data=True) if d["type"] == EdgeType.SAME_AS}
+    found: _Found = {}
+    for target in (*versions, *sorted(policies)):
+        for unit, _, d in graph.in_edges(target, data=True):
+            if d["type"] in _CITING and graph.nodes[unit].get("doc") not in docs:
+                found.setdefault(unit, []).append(edge_evidence(graph, unit, d))
     return ordered(graph, _clean(found))
 
 

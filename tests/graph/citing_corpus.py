@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
+
 OLD_LAW = """# 中华人民共和国示范促进法
 
 2001年3月1日 第九届全国人民代表大会常务委员会第二十次会议通过
@@ -62,3 +64,15 @@ def write_corpus(folder: Path) -> Path:
     for name, text in FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def build_citing_graph(folder: Path) -> nx.MultiDiGraph:
+    """The corpus written under ``folder``, ingested and built into a graph (no search index)."""
+    from graph.build import build_graph
+    from ingest.lexicon import load_lexicon
+    from ingest.pipeline import ingest
+    from ingest.resolve import resolve
+
+    lexicon = load_lexicon()
+    docs = ingest([str(write_corpus(folder))], lexicon)
+    return build_graph(docs, resolve(docs, lexicon), lexicon)

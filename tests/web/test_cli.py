@@ -127,3 +127,14 @@ def test_entity_shows_the_document_a_policy_is(citing_home, capsys):
     code, out, _ = run(capsys, "entity", "示范促进法", "--json")
     (link,) = json.loads(out)["documents"]
     assert link["doc"] == "law-2023" and "2022-05-10" in link["reason"]
+
+
+def test_ask_which_documents_cite_a_document(citing_home, capsys):
+    code, out, _ = run(capsys, "ask", "哪些文件引用了示范促进法", "--json")
+    answer = json.loads(out)
+    assert code == 0 and answer["status"] == "ok"
+    assert [d["id"] for d in answer["documents"]] == ["notice", "plan"]
+    assert {e["doc"] for e in answer["evidence"]} == {"notice", "plan"}
+    code, out, _ = run(capsys, "ask", "示范基地建设计划有哪些文件引用", "--json")
+    answer = json.loads(out)
+    assert answer["status"] == "not_found" and answer["documents"] == [] and "没有" in answer["answer"]

@@ -1,5 +1,6 @@
 from search.qa.mentions import Texts
 from search.qa.operations import (
+    citing,
     departments_of,
     intersect,
     tasks_in,
@@ -9,6 +10,7 @@ from search.qa.operations import (
     units_mentioning,
     with_several_departments,
 )
+from tests.graph.citing_corpus import build_citing_graph
 
 T1, T2 = "task:mini/1.1.1", "task:mini/1.1.2"
 POP, SOC = "department:普及部", "department:学会部"
@@ -40,3 +42,12 @@ def test_combining_and_departments_of_tasks(mini_graph):
     assert list(departments_of(mini_graph, [T1, T2])) == [POP, SOC]  # in the order the lines name them
     assert list(departments_of(mini_graph, [T1, T2], "lead")) == [POP, SOC]
     assert list(departments_of(mini_graph, [T1], "supporting")) == [SOC]
+
+
+def test_documents_citing_a_document_or_any_version_of_it(tmp_path):
+    graph = build_citing_graph(tmp_path)
+    for version in ("doc:law-2001", "doc:law-2023"):
+        found = citing(graph, version)
+        assert {graph.nodes[n]["doc"] for n in found} == {"notice", "plan"}
+        assert all(evidence for evidence in found.values())
+    assert "doc:plan" in citing(graph, "doc:notice") and citing(graph, "doc:plan") == {}
