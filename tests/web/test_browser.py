@@ -43,7 +43,7 @@ def server(built_home):
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium fonts-noto-cjk (.ci/run does this)")
+        pytest.fail(f"{CHROMIUM} missing: apt-get install -y chromium fonts-noto-cjk fontconfig (make test does this)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
