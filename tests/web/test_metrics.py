@@ -24,7 +24,10 @@ def client(tmp_path):
     with home_env(tmp_path):
         publish_graph(GRAPH, tmp_path)
         state.install(SubstringSearcher(GRAPH))
-        yield create_app({"TESTING": True}).test_client()
+        try:
+            yield create_app({"TESTING": True}).test_client()
+        finally:
+            state.reset()
 
 
 def samples(text: str) -> dict[str, float]:

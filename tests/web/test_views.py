@@ -117,7 +117,10 @@ def test_matrix_csv_neutralises_formulas(tmp_path):
     with home_env(tmp_path):
         publish_graph(graph, tmp_path)
         state.install(SubstringSearcher(graph))
-        response = create_app({"TESTING": True}).test_client().get("/matrix.csv")
+        try:
+            response = create_app({"TESTING": True}).test_client().get("/matrix.csv")
+        finally:
+            state.reset()
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert '\'=HYPERLINK("http://x","y")' in rows[0]
