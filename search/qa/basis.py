@@ -23,7 +23,12 @@ class Basis:
 
 
 def _cited(graph: nx.MultiDiGraph, source: str, kinds: tuple[str, ...]) -> list[tuple[str, dict]]:
-    return [(p, d) for _, p, d in graph.out_edges(source, data=True) if d["type"] in kinds]
+    """The policies ``source`` relates to; the joins between ingested documents are not its basis."""
+    return [
+        (p, d)
+        for _, p, d in graph.out_edges(source, data=True)
+        if d["type"] in kinds and graph.nodes[p]["type"] != NodeType.DOCUMENT
+    ]
 
 
 def _policy(graph: nx.MultiDiGraph, node: str, d: dict) -> PolicyRef:

@@ -1,6 +1,7 @@
 from search.qa.basis import policy_basis
 from search.qa.cues import load_cues
 from search.qa.model import Status
+from tests.graph.citing_corpus import build_citing_graph
 
 DOC = "doc:jiangxi-cast-reform-2021-2025"
 TASK = "task:jiangxi-cast-reform-2021-2025/{}"
@@ -20,3 +21,12 @@ def test_a_task_cites_its_own_or_inherits_its_documents(plan_graph):
     assert "修订《江西省科学技术普及条例》" in basis.text  # the schema's label of amends
     inherited = policy_basis(plan_graph, [TASK.format("4.3.3")], [], load_cues())
     assert "没有直接引用上位文件" in inherited.text and inherited.policies
+
+
+def test_documents_a_document_cites_are_not_its_basis(tmp_path):
+    graph = build_citing_graph(tmp_path)
+    assert any(v == "doc:notice" for _, v in graph.out_edges("doc:plan"))  # the documents are joined
+    basis = policy_basis(graph, [], ["doc:plan"], load_cues())
+    assert basis.status == Status.NOT_FOUND and basis.policies == []
+    own = policy_basis(graph, ["task:plan/1.1"], [], load_cues())
+    assert [(p.title, p.relation) for p in own.policies] == [("示范工作实施方案", "implements")]
