@@ -34,7 +34,7 @@ run: build
 	$(VENV)/bin/policykg stats
 	$(VENV)/bin/policykg serve --host $(SERVE_HOST) --port $(SERVE_PORT)
 
-# The browser tests need Debian's chromium and CJK fonts: installed when missing and allowed (root or
+# The browser tests need Debian's chromium and CJK fonts, the publish tests Virtuoso: installed when missing and allowed (root or
 # sudo without a password), otherwise the line naming the command to run, before anything else.
 system-deps:
 	scripts/system-deps

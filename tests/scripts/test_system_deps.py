@@ -1,5 +1,5 @@
-"""scripts/system-deps: what it runs when chromium or the fonts are missing, with stand-ins for
-apt-get, sudo, id and fc-list on PATH (nothing is installed or removed)."""
+"""scripts/system-deps: what it runs when chromium, the fonts or Virtuoso are missing, with
+stand-ins for apt-get, sudo, id, fc-list and virtuoso-t on PATH (nothing is installed or removed)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def stand_in(bin_dir: Path, name: str, body: str) -> None:
     path.chmod(0o755)
 
 
-def run(tmp_path: Path, *, uid: int, sudo_ok: bool | None, chromium: bool, fonts: bool):
+def run(tmp_path: Path, *, uid: int, sudo_ok: bool | None, chromium: bool, fonts: bool, virtuoso: bool = True):
     """Run the script with stand-ins; returns (result, the commands the stand-ins recorded)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -33,7 +33,9 @@ def run(tmp_path: Path, *, uid: int, sudo_ok: bool | None, chromium: bool, fonts
     browser = tmp_path / "chromium"
     if chromium:
         stand_in(tmp_path, "chromium", "true")
-    env = {"PATH": str(bin_dir), "CHROMIUM": str(browser)}
+    if virtuoso:
+        stand_in(bin_dir, "virtuoso-t", "true")
+    env = {"PATH": str(bin_dir), "CHROMIUM": str(browser), "VIRTUOSO": "virtuoso-t"}
     result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30)
     ran = record.read_text().splitlines() if record.exists() else []
     return result, ran
@@ -72,6 +74,26 @@ def test_no_right_to_install_stops_with_the_command(tmp_path):
         assert result.returncode == 1
         assert ran == []
         assert result.stderr.splitlines() == [
-            "policykg: chromium and the CJK fonts are missing; run: "
+            "policykg: missing chromium and the CJK fonts; run: "
             f"sudo apt-get update && sudo apt-get install -y {PACKAGES}"
         ]
+
+
+def test_missing_virtuoso_alone_installs_it(tmp_path):
+    result, ran = run(tmp_path, uid=0, sudo_ok=None, chromium=True, fonts=True, virtuoso=False)
+    assert result.returncode == 0, result.stderr
+    assert ran == ["apt-get update", "apt-get install -y virtuoso-opensource"]
+
+
+def test_everything_missing_is_one_install_or_one_line(tmp_path):
+    (tmp_path / "root").mkdir()
+    result, ran = run(tmp_path / "root", uid=0, sudo_ok=None, chromium=False, fonts=False, virtuoso=False)
+    assert ran == ["apt-get update", f"apt-get install -y {PACKAGES} virtuoso-opensource"]
+    (tmp_path / "user").mkdir()
+    result, ran = run(tmp_path / "user", uid=1000, sudo_ok=False, chromium=False, fonts=False, virtuoso=False)
+    assert result.returncode == 1
+    assert ran == []
+    assert result.stderr.splitlines() == [
+        "policykg: missing chromium and the CJK fonts and the Virtuoso server; run: "
+        f"sudo apt-get update && sudo apt-get install -y {PACKAGES} virtuoso-opensource"
+    ]
