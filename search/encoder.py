@@ -87,10 +87,13 @@ class Encoder:
         except Exception as exc:  # noqa: BLE001 - any load failure is one clear message
             raise EncoderMissing(f"向量模型无法加载 (cannot load embedding model at {path}: {exc})") from None
         self.model.max_seq_length = max_seq_length
+        dim = self.model.get_embedding_dimension()
+        if dim is None:
+            raise EncoderMissing(f"向量模型没有固定维数 (embedding model at {path} states no vector size)")
         self.info = EncoderInfo(
             path=path,
             name=Path(path).name,
-            dim=int(self.model.get_embedding_dimension()),
+            dim=int(dim),
             dtype=dtype,
             max_seq_length=max_seq_length,
         )

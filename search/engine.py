@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from graph.records import to_json
 
+from .cache import RANKINGS_KEPT, LRUCache
 from .config import SearchConfig, load_config
 from .encoder import Encoder, get_encoder, model_path
 from .errors import EncoderMissing, IndexMissing, QueryError
@@ -22,6 +24,7 @@ from .units import LinkedEntity, UnitKind
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_K = 1000
+VECTORS_CACHED = 4096  # query vectors kept per searcher (2 KB each for a 512-dimension model)
 
 
 @dataclass
@@ -53,20 +56,56 @@ class SearchResponse:
         return to_json(self)
 
 
-class Searcher:
-    """Loads the index once; dense parts (faiss, torch, the model) load on the first dense query."""
+@dataclass(frozen=True)
+class Ranking:
+    """A query's units in rank order with their scores, before any result record is built: what the
+    cache keeps, so a page or a filter makes records (and highlights) only for the units it shows."""
 
-    def __init__(self, index: SearchIndex, config: SearchConfig | None = None, model: str | None = None):
+    query: str  # as searched (folded)
+    mode: str
+    tokens: tuple[str, ...]
+    units: np.ndarray  # unit indices, best first
+    scores: np.ndarray  # the fused score of each
+    signals: dict[str, np.ndarray]  # each signal's value for each
+    pieces: tuple[np.ndarray, np.ndarray] | None  # where each unit's piece scores start, the scores
+    entities: list[dict]  # recognised in the query
+    message: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+class Searcher:
+    """Loads the index once; dense parts (faiss, torch, the model) load on the first dense query.
+
+    Rankings are cached by (the index's build id, query, mode, limit) and query vectors by their
+    text; pass one ``rankings`` cache to every searcher of a process so they share its bound."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        config: SearchConfig | None = None,
+        model: str | None = None,
+        rankings: LRUCache | None = None,
+    ):
         self.index = index
         self.config = config or load_config()
+        self.rankings: LRUCache = LRUCache(RANKINGS_KEPT) if rankings is None else rankings
+        self.vectors: LRUCache = LRUCache(VECTORS_CACHED)
         self._model = model
         self._encoder: Encoder | None = None
         self._tokenizer: Tokenizer | None = None
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, folder: Path | None = None, model: str | None = None, config: SearchConfig | None = None):
-        return cls(load_index(folder), config, model)
+    def open(
+        cls,
+        folder: Path | None = None,
+        model: str | None = None,
+        config: SearchConfig | None = None,
+        rankings: LRUCache | None = None,
+    ):
+        return cls(load_index(folder), config, model, rankings)
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -165,11 +204,17 @@ class Searcher:
 
     # -- the query ---------------------------------------------------------------------------
 
-    def search(self, raw: str, k: int = 10, mode: str = "hybrid") -> SearchResponse:
+    def rank(self, raw: str, mode: str = "hybrid", limit: int = MAX_K) -> Ranking:
+        """The query's best ``limit`` units in rank order, from the cache when this index ranked the
+        same query before; no result record is built (``results`` does that for the ranks shown)."""
         if mode not in MODES:
             raise QueryError(f"未知检索方式 unknown mode '{mode}' (one of: {', '.join(MODES)})")
-        if not 1 <= k <= MAX_K:
+        if not 1 <= limit <= MAX_K:
             raise QueryError(f"结果数须在 1 到 {MAX_K} 之间 (k must be between 1 and {MAX_K})")
+        key = (self.index.manifest.get("build_id"), raw, mode, limit)
+        return self.rankings.get_or_make(key, lambda: self._rank(raw, mode, limit))
+
+    def _rank(self, raw: str, mode: str, limit: int) -> Ranking:
         query = check_query(raw, self.config)
         tokens = self.tokenizer.query(query)
         content = self.tokenizer.content(query)
@@ -179,7 +224,7 @@ class Searcher:
         found = self.index.entities.find(query) if weights.get("graph") else []
         lift = self.index.entities.signal(found) if found else None
         dense = bool(weights.get("dense") or weights.get("sentence"))
-        qvec = self.encoder.encode_query(content) if dense else None
+        qvec = self._query_vector(content) if dense else None
         pool, signals, piece_scores = self._signals(tokens, qvec, lift, mode)
         entities = [{"node": m.node, "name": m.name, "start": m.start, "end": m.end} for m in found]
         if mode == "bm25":  # lexical search returns only units holding a query word
@@ -187,36 +232,59 @@ class Searcher:
             pool, signals = pool[keep], {"bm25": signals["bm25"][keep]}
             if not len(pool):
                 msg = "没有单元包含查询中的词 (no unit holds any of the query's words)"
-                return SearchResponse(query, mode, [], entities, msg)
+                return Ranking(query, mode, tuple(tokens), pool, pool.astype(np.float64), {}, None, entities, msg)
         # a single signal keeps its own scale (a BM25 score means something); several are normalised
         method = self.config.normalise if sum(1 for w in weights.values() if w) > 1 else "none"
         fused = fuse(signals, weights, method)
-        order = np.lexsort((pool, -fused))[:k]
-        results = [
-            self._result(rank, pool[i], fused[i], signals, i, tokens, piece_scores)
-            for rank, i in enumerate(order, start=1)
-        ]
-        return SearchResponse(query, mode, results, entities)
+        order = np.lexsort((pool, -fused))[:limit]
+        pieces = (piece_scores[0][order], piece_scores[1]) if piece_scores is not None else None
+        return Ranking(
+            query,
+            mode,
+            tuple(tokens),
+            pool[order],
+            fused[order],
+            {name: v[order] for name, v in signals.items()},
+            pieces,
+            entities,
+        )
 
-    def _result(self, rank, unit_idx, score, signals, i, tokens, piece_scores) -> SearchResult:
+    def _query_vector(self, content: str) -> np.ndarray:
+        return self.vectors.get_or_make(content, lambda: self.encoder.encode_query(content))
+
+    def nodes(self, ranking: Ranking) -> list[str]:
+        """The graph node of each ranked unit, best first."""
+        return [self.index.units[u].node for u in ranking.units]
+
+    def results(self, ranking: Ranking, ranks: Iterable[int]) -> list[SearchResult]:
+        """Result records, highlights included, for the given positions of the ranking (0 = best)."""
+        return [self._result(ranking, i) for i in ranks]
+
+    def search(self, raw: str, k: int = 10, mode: str = "hybrid") -> SearchResponse:
+        ranking = self.rank(raw, mode, k)
+        results = self.results(ranking, range(len(ranking)))
+        return SearchResponse(ranking.query, mode, results, ranking.entities, ranking.message)
+
+    def _result(self, ranking: Ranking, i: int) -> SearchResult:
+        unit_idx = ranking.units[i]
         unit = self.index.units[unit_idx]
         pieces = self.index.pieces_of(unit_idx)
         scores = None
-        if piece_scores is not None:  # the unit's run of piece scores starts at its pool position's offset
-            offsets, values = piece_scores
+        if ranking.pieces is not None:  # the unit's run of piece scores starts at its offset
+            offsets, values = ranking.pieces
             scores = [float(v) for v in values[offsets[i] : offsets[i] + len(pieces)]]
         marks = highlights(
             unit.text,
             unit.sentences,
             pieces,
             scores,
-            tokens,
+            list(ranking.tokens),
             self.config.max_highlights,
             self.config.highlight_within,
         )
         return SearchResult(
-            rank=rank,
-            score=round(float(score), 4),
+            rank=i + 1,
+            score=round(float(ranking.scores[i]), 4),
             doc=unit.doc,
             id=unit.id,
             kind=unit.kind,
@@ -227,5 +295,5 @@ class Searcher:
             highlights=marks,
             node=unit.node,
             context=list(unit.context),
-            signals={name: round(float(v[i]), 4) for name, v in signals.items()},
+            signals={name: round(float(v[i]), 4) for name, v in ranking.signals.items()},
         )

@@ -6,13 +6,16 @@ request thread. It is keyed by the version id the home's pointer names, and repl
 when a build publishes another version, so a request never sees half of one build and half of the
 next. Everything derived from the graph (entity index, question answering, path view, search
 engine, and the RDF store of the version) hangs off the snapshot, loaded on first use and never
-twice. Tests pass a search engine in with ``install(searcher)``.
+twice. Search rankings are cached once per process, keyed by the index's build id (a new version
+never sees an older one's), and filtered result lists per snapshot. Tests pass a search engine in
+with ``install(searcher)``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
@@ -25,19 +28,32 @@ from graph.lookup import EntityIndex
 from graph.paths import entity_view
 from graph.schema import ENTITY_TYPES, NodeType
 from graph.store import load_graph
+from search.cache import RANKINGS_KEPT, LRUCache
 
 if TYPE_CHECKING:
     from graph.triplestore import TripleStore
-    from search.engine import SearchResponse
+    from search.engine import Ranking, SearchResponse, SearchResult
     from search.qa.engine import Asker, Search
+    from web.records import Filters
 
 log = logging.getLogger(__name__)
+FILTERED_CACHED = 256  # filtered result lists kept per version
+
+# The ranked queries of every version's search engine, keyed by the index's build id: a new version
+# asks with its own id, so nothing ranked over an older index is served again.
+_rankings: LRUCache = LRUCache(RANKINGS_KEPT)
 
 
 class SearchEngine(Protocol):
     """What the web needs of a search engine: ``search.engine.Searcher`` or a stand-in."""
 
     def search(self, raw: str, k: int = 10) -> SearchResponse: ...
+
+    def rank(self, raw: str, mode: str = "hybrid", limit: int = ...) -> Ranking: ...
+
+    def nodes(self, ranking: Ranking) -> list[str]: ...
+
+    def results(self, ranking: Ranking, ranks: Iterable[int]) -> list[SearchResult]: ...
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,7 @@ class Data:
     graph: nx.MultiDiGraph
     installed: _Installed | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _filtered: LRUCache = field(default_factory=lambda: LRUCache(FILTERED_CACHED), repr=False)
 
     @cached_property
     def index(self) -> EntityIndex:
@@ -101,6 +118,20 @@ class Data:
         with self._lock:
             return _open_searcher(self.version)
 
+    def filtered(self, q: str, f: Filters, ranking: Ranking) -> list[int]:
+        """The positions in ``ranking`` (the searcher's ranking of ``q``) of the units that pass ``f``."""
+        if not f.params():
+            return list(range(len(ranking)))
+        engine = self.searcher
+        assert engine is not None, "a ranking comes from this version's search engine"
+
+        def pick() -> list[int]:
+            from web.views import matches
+
+            return [i for i, node in enumerate(engine.nodes(ranking)) if matches(self.graph, node, f)]
+
+        return self._filtered.get_or_make((q, ranking.mode, len(ranking), tuple(sorted(f.params().items()))), pick)
+
     @property
     def search_fn(self) -> Search | None:
         """``search(query, k)`` -> ranked results, for question answering; None without a search engine."""
@@ -125,7 +156,7 @@ def _open_searcher(version: Version) -> SearchEngine | None:
     from search.engine import Searcher
 
     try:
-        return Searcher.open(version.index_path)
+        return Searcher.open(version.index_path, rankings=_rankings)
     except Exception as exc:  # a missing or stale index must not take the pages down
         log.warning("search index unavailable: %s", exc)
         return None

@@ -32,12 +32,14 @@ from graph.schema import (
 from search.engine import SearchResult
 from search.errors import QueryError
 from search.qa.paths import explain
+from search.units import SEARCHED_TYPES
 
 from .records import (
     Citation,
     DocumentDetail,
     DocumentRef,
     EntityRef,
+    Filters,
     Hit,
     MatrixDepartment,
     MatrixRecord,
@@ -297,6 +299,19 @@ def path_between(graph: nx.MultiDiGraph, a: str, b: str, view: nx.Graph | None =
 
 
 # -- search hits --------------------------------------------------------------------------------
+def matches(graph: nx.MultiDiGraph, node: str, f: Filters) -> bool:
+    """Whether the unit ``node`` passes the search filters (a unit the graph lacks passes none)."""
+    if node not in graph:
+        return not f.params()
+    a = graph.nodes[node]
+    return (
+        (not f.doc or a.get("doc") == f.doc)
+        and (not f.kind or SEARCHED_TYPES.get(a["type"]) == f.kind)
+        and (not f.department or f.department in query.names(graph, [d for d, _ in query.departments_of(graph, node)]))
+        and (not f.programme or f.programme in query.names(graph, query.linked(graph, node, NodeType.PROGRAMME)))
+    )
+
+
 def hit(graph: nx.MultiDiGraph, result: SearchResult) -> Hit:
     """A search result with its unit's departments (lead first), programmes, source and page."""
     node = result.node if result.node in graph else find_unit(graph, result.doc, result.id)

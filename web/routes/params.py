@@ -21,7 +21,7 @@ MAX_QUERY = 500
 MAX_NAME = 100
 MAX_K = 50
 MAX_PAGE = 100
-POOL = 50  # results fetched from the engine before filters and pages are applied
+WINDOW = ENGINE_MAX_K  # the best units of a query that filters and pages choose from
 SUGGESTED = 8  # names listed when a name is ambiguous
 
 
@@ -126,32 +126,33 @@ def filters(data) -> Filters:
     return found
 
 
-def _keep(hit, f: Filters) -> bool:
-    return (
-        (not f.doc or hit.doc == f.doc)
-        and (not f.kind or hit.kind == f.kind)
-        and (not f.department or f.department in hit.departments)
-        and (not f.programme or f.programme in hit.programmes)
-    )
-
-
 def search_page(data, *, required: bool) -> SearchPage:
-    """Ranked results for ``q`` after filters, one page of ``k``; 503 without a search index."""
+    """One page of ``k`` of the results for ``q`` that pass the filters; 503 without a search index.
+
+    The query is ranked once (cached per version) over a fixed window of the best units, the filters
+    pick from that ranked list without ranking again, and only the page's results are made into
+    records and highlighted; so ``total`` and ``pages`` are the same on every page."""
     q = text_arg("q", required=required)
     k = int_arg("k", 10, 1, MAX_K)
     page = int_arg("page", 1, 1, MAX_PAGE)
     f = filters(data)
     if not q:
         return SearchPage(q, k, page, f, total=0, pages=0, results=[])
-    if data.searcher is None:
+    engine = data.searcher
+    if engine is None:
         raise ServiceUnavailable("搜索索引不可用，请先运行 policykg build (search index unavailable)")
-    pool = min(max(POOL, page * k), ENGINE_MAX_K)
     try:
-        results = data.searcher.search(q, pool).results
+        ranking = engine.rank(q, limit=WINDOW)
     except QueryError as exc:
         raise QueryRefused(str(exc)) from None
-    found = [views.hit(data.graph, r) for r in results]
-    kept = [h for h in found if _keep(h, f)]
+    kept = data.filtered(q, f, ranking)
+    shown = kept[(page - 1) * k : page * k]
     return SearchPage(
-        q, k, page, f, total=len(kept), pages=math.ceil(len(kept) / k), results=kept[(page - 1) * k : page * k]
+        q,
+        k,
+        page,
+        f,
+        total=len(kept),
+        pages=math.ceil(len(kept) / k),
+        results=[views.hit(data.graph, r) for r in engine.results(ranking, shown)],
     )
