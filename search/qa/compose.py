@@ -330,7 +330,7 @@ class Composer:
         if groups:
             units = intersect(g, groups) if reading.together else unite(g, groups)
         elif cited:
-            units = unite(g, [citing(g, m.node) for m in cited])
+            units = unite(g, [citing(g, m.node) for m in cited if m.node])
         else:
             scope = [m.node for m in used if m.kind == MentionKind.DOCUMENT and m.node]
             units = ordered(g, {d: [] for d in scope}) or tasks_in(g)
@@ -340,7 +340,7 @@ class Composer:
         refs = [document_ref(g, d) for d in docs]
         shown = [m for m in used if m.kind != MentionKind.DOCUMENT] or cited
         if cited:
-            reading.operation = "documents_citing(" + ", ".join(m.name for m in cited) + ")"
+            reading.operation = "documents_citing(" + ", ".join(m.name or m.text for m in cited) + ")"
         else:
             reading.operation = "documents_of(" + ", ".join(self._operation(m) for m in shown) + ")"
         subject = phrase("list_sep").join(self._shown(m) for m in shown)
