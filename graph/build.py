@@ -162,7 +162,7 @@ def _add_citations(graph: nx.MultiDiGraph, docs: list[Document], links: list[Cit
             type=EdgeType(c.relation),
             trigger=c.trigger,
             reason=link.reason,
-            surface=c.title,
+            surface=doc.text[c.start : c.end],
             span=_source(doc, c.start, c.end),
             sentence=doc.text[c.sentence_start : c.sentence_end],
             sentence_source=_source(doc, c.sentence_start, c.sentence_end),
