@@ -21,6 +21,7 @@ from .errors import EncoderMissing
 
 MODEL_ENV = "POLICYKG_MODEL"
 DEFAULT_MODEL_NAME = "m3e-small"
+QUERY_THREADS = 1  # torch threads for encoding one query (see Encoder.encode_query)
 _lock = threading.Lock()
 
 
@@ -112,8 +113,17 @@ class Encoder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
+        """One query's unit vector. The model runs on one thread here: a short query gains little
+        from two, and under a multi-threaded server the other core keeps serving other requests."""
+        import torch
+
         with _lock:
-            vec = self.model.encode(text, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            threads = torch.get_num_threads()
+            torch.set_num_threads(QUERY_THREADS)
+            try:
+                vec = self.model.encode(text, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            finally:
+                torch.set_num_threads(threads)
         return np.ascontiguousarray(vec, dtype=np.float32).reshape(1, -1)
 
 

@@ -7,7 +7,7 @@ when a build publishes another version, so a request never sees half of one buil
 next. Everything derived from the graph (entity index, question answering, path view, search
 engine, and the RDF store of the version) hangs off the snapshot, loaded on first use and never
 twice. Search rankings are cached once per process, keyed by the index's build id (a new version
-never sees an older one's), and filtered result lists per snapshot. Tests pass a search engine in
+never sees an older one's), and filtered result lists and search pages per snapshot. Tests pass a search engine in
 with ``install(searcher)``.
 """
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FILTERED_CACHED = 256  # filtered result lists kept per version
+PAGES_CACHED = 1024  # search pages kept per version
 
 # The ranked queries of every version's search engine, keyed by the index's build id: a new version
 # asks with its own id, so nothing ranked over an older index is served again.
@@ -68,6 +69,7 @@ class Data:
     installed: _Installed | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _filtered: LRUCache = field(default_factory=lambda: LRUCache(FILTERED_CACHED), repr=False)
+    pages: LRUCache = field(default_factory=lambda: LRUCache(PAGES_CACHED), repr=False)  # web.routes.params
 
     @cached_property
     def index(self) -> EntityIndex:

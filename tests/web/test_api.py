@@ -197,6 +197,28 @@ def test_search_pages_and_filters_choose_from_one_ranking(client, plan_graph):
         state.reset()
 
 
+def test_a_search_page_asked_again_comes_from_the_versions_cache(client, plan_graph):
+    asked = []
+
+    class Counting(SubstringSearcher):
+        def rank(self, raw, mode="hybrid", limit=1000):
+            asked.append(raw)
+            return super().rank(raw, mode, limit)
+
+    state.install(Counting(plan_graph))
+    try:
+        first = get_json(client, "/api/search", query_string={"q": "科协", "k": 3, "kind": "task"})
+        assert get_json(client, "/api/search", query_string={"q": "科协", "k": 3, "kind": "task"}) == first
+        assert asked == ["科协"]
+        get_json(client, "/api/search", query_string={"q": "科协", "k": 3, "kind": "task", "page": 2})
+        assert asked == ["科协", "科协"]  # another page is another entry
+        state.install(Counting(plan_graph))  # a new snapshot starts with an empty cache
+        assert get_json(client, "/api/search", query_string={"q": "科协", "k": 3, "kind": "task"}) == first
+        assert asked == ["科协", "科协", "科协"]
+    finally:
+        state.reset()
+
+
 # -- limits and errors --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "url, fragment",

@@ -131,7 +131,8 @@ def search_page(data, *, required: bool) -> SearchPage:
 
     The query is ranked once (cached per version) over a fixed window of the best units, the filters
     pick from that ranked list without ranking again, and only the page's results are made into
-    records and highlighted; so ``total`` and ``pages`` are the same on every page."""
+    records and highlighted; so ``total`` and ``pages`` are the same on every page. A page asked for
+    again comes from the version's cache of pages."""
     q = text_arg("q", required=required)
     k = int_arg("k", 10, 1, MAX_K)
     page = int_arg("page", 1, 1, MAX_PAGE)
@@ -141,18 +142,15 @@ def search_page(data, *, required: bool) -> SearchPage:
     engine = data.searcher
     if engine is None:
         raise ServiceUnavailable("搜索索引不可用，请先运行 policykg build (search index unavailable)")
-    try:
-        ranking = engine.rank(q, limit=WINDOW)
-    except QueryError as exc:
-        raise QueryRefused(str(exc)) from None
-    kept = data.filtered(q, f, ranking)
-    shown = kept[(page - 1) * k : page * k]
-    return SearchPage(
-        q,
-        k,
-        page,
-        f,
-        total=len(kept),
-        pages=math.ceil(len(kept) / k),
-        results=[views.hit(data.graph, r) for r in engine.results(ranking, shown)],
-    )
+
+    def make() -> SearchPage:
+        try:
+            ranking = engine.rank(q, limit=WINDOW)
+        except QueryError as exc:
+            raise QueryRefused(str(exc)) from None
+        kept = data.filtered(q, f, ranking)
+        shown = kept[(page - 1) * k : page * k]
+        results = [views.hit(data.graph, r) for r in engine.results(ranking, shown)]
+        return SearchPage(q, k, page, f, total=len(kept), pages=math.ceil(len(kept) / k), results=results)
+
+    return data.pages.get_or_make((q, k, page, *f.params().items()), make)
