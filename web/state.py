@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FILTERED_CACHED = 256  # filtered result lists kept per version
-PAGES_CACHED = 1024  # search pages kept per version
+PAGES_CACHED = 256  # search pages kept per version (a page holds up to 50 results)
 
 # The ranked queries of every version's search engine, keyed by the index's build id: a new version
 # asks with its own id, so nothing ranked over an older index is served again.
