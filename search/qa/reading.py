@@ -308,11 +308,13 @@ class Reader:
 
     def _answer(self, tokens: list[Token], asked: list[_Asked], reading: Reading) -> tuple[AnswerType, bool]:
         typed = [a.answer for a in asked if a.answer]
-        chosen = typed[-1] if typed else None
+        listing = (AnswerType.TASKS, AnswerType.DEPARTMENTS)
+        # No interrogative names the answer: the last listing noun does (海智计划相关的任务 -> tasks).
+        named = [t.cue.answer for t in tokens if t.cue and t.kind == CueKind.NOUN and t.cue.answer in listing]
+        chosen = typed[-1] if typed else (named[-1] if named and not asked else None)
         count = any(a.count for a in asked if a.answer in (chosen, None))
         nouns = {t.cue.answer for t in tokens if t.cue and t.kind == CueKind.NOUN}
         things = [m for m in reading.mentions if m.kind in (MentionKind.DEPARTMENT, MentionKind.ENTITY)]
-        listing = (AnswerType.TASKS, AnswerType.DEPARTMENTS)
         if AnswerType.POLICIES in typed and chosen not in listing:
             return AnswerType.POLICIES, False
         connection = AnswerType.CONNECTION in (*typed, *nouns) and len(things) >= 2
@@ -342,10 +344,14 @@ class Reader:
 
     @staticmethod
     def _questioning(tokens: list[Token]) -> bool:
-        """Whether the words ask something (an interrogative, or an answer noun beside a name)."""
-        if any(t.kind in (CueKind.WHICH, CueKind.COUNT, CueKind.ASK) for t in tokens):
+        """Whether the words ask something: an interrogative, an answer noun beside a name, or an
+        answer noun that words of relation point at (应急科普有关的任务)."""
+        kinds = {t.kind for t in tokens}
+        if kinds & {CueKind.WHICH, CueKind.COUNT, CueKind.ASK}:
             return True
-        return any(t.found for t in tokens) and any(t.kind in (CueKind.NOUN, CueKind.ROLE) for t in tokens)
+        if CueKind.MENTION in kinds and CueKind.NOUN in kinds:
+            return True
+        return any(t.found for t in tokens) and bool(kinds & {CueKind.NOUN, CueKind.ROLE})
 
     def _keyword(self, text: str, tokens: list[Token], mentions: list[Mention]) -> AnswerType:
         """A bare name (数字科协) is a question about it; other bare words go to ranked search."""

@@ -36,6 +36,9 @@ def test_mentions_carry_their_spans_in_the_question_as_asked(reader):
         ("科创中国是什么", None, AnswerType.DEFINITION, False),
         ("海智计划和国际部是什么关系", None, AnswerType.CONNECTION, False),
         ("科技志愿者注册了多少人", None, AnswerType.FIGURE, True),
+        ("海智计划相关的任务", None, AnswerType.TASKS, False),  # an answer noun with no interrogative
+        ("应急科普有关的任务", None, AnswerType.TASKS, False),
+        ("海智计划的负责部门", None, AnswerType.DEPARTMENTS, False),
     ],
 )
 def test_what_a_question_asks_for_whatever_the_word_order(reader, question, role, answer, count):
@@ -88,6 +91,7 @@ def test_words_beside_names_qualify_or_narrow_them(reader):
 def test_bare_keywords_ask_nothing_unless_they_are_one_name(reader):
     assert read(reader, "数字科协").answer == AnswerType.DEFINITION
     assert read(reader, "国际合作交流渠道").answer == AnswerType.SEARCH
+    assert read(reader, "科普内容的全媒体传播").answer == AnswerType.SEARCH
 
 
 def test_empty_and_over_long_questions(reader):
