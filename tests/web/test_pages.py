@@ -59,7 +59,11 @@ def test_every_page_renders(client):
 
 def test_home_answer_card_for_questions_only(client):
     page = html(client, "/?q=" + quote("海智计划涉及哪些部门"))
-    assert 'id="answer"' in page and 'data-count="4"' in page
+    assert 'id="answer"' in page and 'data-count="4"' in page and "共 4 个部门" in page
+    assert "理解为：海智计划 · 部门" in page
+    # departments behind a term or a task are counted as departments too, tasks as tasks
+    assert "共 1 个部门" in html(client, "/?q=" + quote("4.5.4是哪个部门负责的"))
+    assert "共 1 项任务" in html(client, "/?q=" + quote("哪些任务讲到了应急科普"))
     for dept in ("国际部", "组人部", "学会部", "省院士专家服务中心"):
         assert f'href="/entities/department:{quote(dept)}"' in page
     assert f'href="/tasks/{DOC}/4.7.1"' in page
