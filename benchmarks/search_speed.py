@@ -15,7 +15,6 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from benchmarks.corpora import CORPORA, ROOT  # noqa: E402
+from benchmarks.corpora import CORPORA, run_each  # noqa: E402
 from benchmarks.latency import percentile  # noqa: E402
 
 # A fixed mix of policy, government-report and legal questions, short and long, some natural.
@@ -173,19 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         print(json.dumps(run_one(args.corpus, args.rounds, args.keep), ensure_ascii=False))
         return 0
-    names = list(CORPORA) if args.corpus == "all" else [args.corpus]
-    for name in names:
-        if not CORPORA[name].exists():
-            print(f"{name}: corpus not found at {CORPORA[name]}", file=sys.stderr)
-            return 1
-        cmd = [sys.executable, "-m", "benchmarks.search_speed", "--one", "--corpus", name, "--rounds", str(args.rounds)]
-        cmd += ["--keep"] if args.keep else []
-        done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        if done.returncode != 0:
-            print(f"{name}: benchmark failed (exit {done.returncode})", file=sys.stderr)
-            return done.returncode
-        report(json.loads(done.stdout.strip().splitlines()[-1]))
-    return 0
+    child = ["--rounds", str(args.rounds), *(["--keep"] if args.keep else [])]
+    return run_each("benchmarks.search_speed", args.corpus, child, report)
 
 
 if __name__ == "__main__":

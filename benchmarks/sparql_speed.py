@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from urllib.parse import urlencode
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from benchmarks.corpora import CORPORA, ROOT  # noqa: E402
+from benchmarks.corpora import CORPORA, run_each  # noqa: E402
 from benchmarks.latency import percentile  # noqa: E402
 
 # Every task linked to one department in either direction, found by label, type tested by text:
@@ -136,18 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         print(json.dumps(run_one(args.corpus, args.rounds), ensure_ascii=False))
         return 0
-    names = list(CORPORA) if args.corpus == "all" else [args.corpus]
-    for name in names:
-        if not CORPORA[name].exists():
-            print(f"{name}: corpus not found at {CORPORA[name]}", file=sys.stderr)
-            return 1
-        cmd = [sys.executable, "-m", "benchmarks.sparql_speed", "--one", "--corpus", name, "--rounds", str(args.rounds)]
-        done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        if done.returncode != 0:
-            print(f"{name}: benchmark failed (exit {done.returncode})", file=sys.stderr)
-            return done.returncode
-        report(json.loads(done.stdout.strip().splitlines()[-1]))
-    return 0
+    return run_each("benchmarks.sparql_speed", args.corpus, ["--rounds", str(args.rounds)], report)
 
 
 if __name__ == "__main__":
