@@ -185,11 +185,23 @@ def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _error_schema(code: int, body: type, has_path_params: bool, schemas: Schemas) -> dict:
+    """The body of an error. A path that takes parameters may also be a URL no route matches (a
+    parameter holding a line break, say): that 404 has the plain error body."""
+    schema = schemas.of(body)
+    if code == 404 and has_path_params and body is not ErrorBody:
+        return {"oneOf": [schema, schemas.of(ErrorBody)]}
+    return schema
+
+
 def _operation(endpoint: Endpoint, schemas: Schemas) -> dict:
     responses = {"200": _json(schemas.of(endpoint.returns), endpoint.summary)}
     errors = {**endpoint.errors, **({503: ErrorBody} if endpoint.needs_graph else {})}
+    has_path_params = any(p.where == "path" for p in endpoint.params)
+    if has_path_params:
+        errors.setdefault(404, ErrorBody)
     for code, body in sorted(errors.items()):
-        responses[str(code)] = _json(schemas.of(body), ERROR_TEXT[code])
+        responses[str(code)] = _json(_error_schema(code, body, has_path_params, schemas), ERROR_TEXT[code])
     return {
         "summary": endpoint.summary,
         "tags": [endpoint.tag],
@@ -198,10 +210,15 @@ def _operation(endpoint: Endpoint, schemas: Schemas) -> dict:
     }
 
 
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _downloads(schemas: Schemas) -> dict:
     """The file downloads (not JSON): the graph in each export format and the RDF vocabulary."""
     name = Param("name", "导出格式 (export format)", {"type": "string", "enum": list(FORMATS)}, where="path")
-    binary = {"schema": {"type": "string", "format": "binary"}}
+    binary = {"type": "string", "format": "binary"}
+    json_document = {"type": "object"}  # a JSON format (JSON-LD) is one JSON object
     return {
         "/api/export/{name}": {
             "get": {
@@ -211,7 +228,10 @@ def _downloads(schemas: Schemas) -> dict:
                 "responses": {
                     "200": {
                         "description": "文件下载 (a file; neo4j-csv is a zip of CSV files)",
-                        "content": {f.media_type: binary for f in FORMATS.values()},
+                        "content": {
+                            f.media_type: {"schema": json_document if _is_json(f.media_type) else binary}
+                            for f in FORMATS.values()
+                        },
                     },
                     "404": _json(schemas.of(ErrorBody), "未知格式 (unknown format)"),
                     "503": _json(schemas.of(ErrorBody), ERROR_TEXT[503]),

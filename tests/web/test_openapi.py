@@ -128,3 +128,19 @@ def test_the_document_covers_every_route_and_uses_every_component():
 def test_the_answer_of_question_answering_is_described_from_its_dataclass():
     answer = spec()["components"]["schemas"]["Answer"]
     assert list(answer["properties"]) == [f.name for f in fields(Answer)]
+
+
+def test_paths_with_parameters_may_answer_the_plain_404_and_json_downloads_are_objects():
+    doc = spec()
+    entity_404 = doc["paths"]["/api/entities/{id}"]["get"]["responses"]["404"]["content"]["application/json"]
+    assert entity_404["schema"] == {
+        "oneOf": [{"$ref": "#/components/schemas/NotFoundBody"}, {"$ref": "#/components/schemas/ErrorBody"}]
+    }
+    task_404 = doc["paths"]["/api/tasks/{doc}/{id}"]["get"]["responses"]["404"]["content"]["application/json"]
+    assert task_404["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    app = create_app({"TESTING": True})
+    plain = app.test_client().get("/api/entities/a%0Ab")  # a line break: no route matches
+    assert plain.status_code == 404 and validate(plain.get_json(), entity_404["schema"], doc) == []
+    content = doc["paths"]["/api/export/{name}"]["get"]["responses"]["200"]["content"]
+    assert content["application/ld+json"]["schema"] == {"type": "object"}
+    assert content["text/turtle"]["schema"] == {"type": "string", "format": "binary"}
