@@ -56,4 +56,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .policykg .pytest_cache .ruff_cache .mypy_cache *.egg-info
+	rm -rf $(VENV) .policykg .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info

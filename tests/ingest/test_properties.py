@@ -7,7 +7,8 @@ character of the received text survives except what normalisation is documented 
 - whitespace (spaces, tabs, line breaks, full-width and other wide spaces) and zero-width
   characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen);
 - Markdown markup: heading ``#``, quote ``>``, emphasis ``*`` / ``__``, escaping backslashes;
-- whole rule lines (``---``, ``***``, ``___``) and whole comment lines (``<!-- … -->``);
+- whole rule lines (``---``, ``***``, ``___``) and whole comment lines (``<!-- … -->``), once
+  their zero-width characters are gone;
 - a stray English word between Chinese characters (data/lexicon/normalise.json), which is
   replaced by its Chinese word.
 """
@@ -92,7 +93,7 @@ def _droppable(original: str) -> set[int]:
     allowed = {i for i, ch in enumerate(original) if ch.isspace() or ch in ZERO_WIDTH or ch in MARKUP}
     cursor = 0
     for line in original.splitlines(keepends=True):
-        if DROPPED_LINE.match(line.rstrip("\r\n")):
+        if DROPPED_LINE.match("".join(ch for ch in line.rstrip("\r\n") if ch not in ZERO_WIDTH)):
             allowed |= set(range(cursor, cursor + len(line)))
         cursor += len(line)
     for m in STRAY.finditer(original):
