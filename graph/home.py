@@ -4,7 +4,8 @@ Layout::
 
     current.json             the version being served: {"version": ID, "built": time, "previous": ID}
     build.lock               held (flock) by the one build running in this home
-    versions/ID/             one complete build: graph.json, index/ (the search index), …
+    versions/ID/             one complete build: graph.json, index/ (the search index), corpus.json
+                             and sources/ (the files it was built from, by content), …
     versions/.staging-ID/    a build in progress, renamed to versions/ID once complete
 
 A build takes the lock, stages a new version, renames it into ``versions/`` and then replaces
@@ -64,6 +65,16 @@ class Version:
     @property
     def index_path(self) -> Path:
         return self.path / "index"
+
+    @property
+    def corpus_path(self) -> Path:
+        """The manifest of the source files this version was built from."""
+        return self.path / "corpus.json"
+
+    @property
+    def sources_path(self) -> Path:
+        """Copies of those files, by content: ``sources/SHA256/NAME``."""
+        return self.path / "sources"
 
 
 def home() -> Path:

@@ -10,6 +10,8 @@ Layout of ``index/`` (see ``graph.home`` for the versions around it)::
     bm25/            bm25s matrix (memory-mapped on load)
     units.faiss      one vector per unit (pooled over its pieces and its heading)
     pieces.faiss     one vector per piece (max-pooled per unit at query time)
+    cache/           every encoded text's raw vector by the text's SHA-256 (``search.vector_cache``),
+                     which the next build reuses for texts that did not change
                      (with $POLICYKG_VECTOR_STORE=milvus: units/pieces.milvus.json naming the collections)
 
 The index is written into the staged version with its graph and switched in with it, so a failed
@@ -37,6 +39,7 @@ from .errors import IndexMissing
 from .graph_signal import EntityTable, entities_from_graph
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
 from .units import SearchUnit, unit_pieces, units_from_graph
+from .vector_cache import fill_from_cache, save_cache, text_keys
 from .vectors import build_vectors
 from .vectorstore import VectorStore, open_vectors, save_vectors
 
@@ -55,6 +58,7 @@ class BuildStats:
     units: int
     pieces: int
     encoded: int  # distinct texts sent to the model (pieces and headings, deduplicated)
+    reused: int  # distinct texts whose vectors came from the previous index instead
     tokenize_seconds: float
     encode_seconds: float
     vectors_seconds: float
@@ -198,8 +202,10 @@ def build_index(
     model: str | None = None,
     config: SearchConfig | None = None,
     progress: bool | None = None,
+    reuse: Path | None = None,
 ) -> BuildStats:
-    """Write a complete index into ``folder`` (new or empty)."""
+    """Write a complete index into ``folder`` (new or empty), taking the vectors of texts the index
+    at ``reuse`` (if any, built with the same model) already encoded."""
     config = config or load_config()
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
@@ -219,7 +225,14 @@ def build_index(
     pieces = [unit_pieces(u, config) for u in units]
     texts, piece_rows, heading_rows = _pool(units, pieces)
     t0 = time.perf_counter()
-    raw = encode_texts(encoder, texts, config, progress)
+    model_info = asdict(encoder.info)
+    keys = text_keys(texts)
+    raw = np.zeros((len(texts), encoder.info.dim), dtype=np.float32)
+    missing = np.flatnonzero(~fill_from_cache(reuse, model_info, keys, raw))
+    if len(missing):
+        raw[missing] = encode_texts(encoder, [texts[i] for i in missing], config, progress)
+    save_cache(folder, model_info, keys, raw)
+    del keys
     encode_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -247,7 +260,8 @@ def build_index(
         "model": asdict(encoder.info),
         "units": len(units),
         "pieces": len(table),
-        "encoded": len(texts),
+        "encoded": len(missing),
+        "reused": len(texts) - len(missing),
         "vectors": {"units": unit_kind, "pieces": piece_kind},
         "hnsw_ef_search": config.hnsw_ef_search,
         "tokenizer": tokenizer.signature,
@@ -259,7 +273,8 @@ def build_index(
     return BuildStats(
         units=len(units),
         pieces=len(table),
-        encoded=len(texts),
+        encoded=len(missing),
+        reused=len(texts) - len(missing),
         tokenize_seconds=tokenize_seconds,
         encode_seconds=encode_seconds,
         vectors_seconds=vectors_seconds,

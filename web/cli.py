@@ -17,6 +17,7 @@ from .output import fail
 COMMAND_MODULES = [
     "web.commands.graph",
     "web.commands.docs",
+    "web.commands.corpus",
     "web.commands.ask",
     "web.commands.rdf",
     "web.commands.serve",

@@ -3,25 +3,34 @@
 The build holds the home's lock (one build at a time), writes the graph and the index into a
 staged version folder and publishes it only once both are complete (``graph.home``). Any failure
 before that point discards the staged folder and leaves the previous version served.
+
+``add_files`` and ``remove_document`` build the next version from the served one's recorded corpus
+(``web.corpus``) plus or minus some files: the graph and BM25 are rebuilt, the vectors of texts the
+served index already holds are reused.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from graph import query
 from graph.build import build_graph
-from graph.home import build_lock, discard, publish, stage_version
+from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
 from graph.rdf import base_iri
 from graph.store import save_graph
 from graph.triplestore import store_folder, write_store
 from ingest.lexicon import load_lexicon
-from ingest.pipeline import ingest
+from ingest.model import Document
+from ingest.pipeline import expand_paths, ingest
 from ingest.resolve import resolve
+
+from .corpus import CorpusFile, file_sha256, read_corpus, store_corpus
 
 if TYPE_CHECKING:
     from search.index import IndexSource
@@ -35,11 +44,12 @@ def _progress(enabled: bool) -> Callable[[Iterable], Iterable]:
     return lambda it: tqdm(it, desc="ingest", unit="doc", file=sys.stderr, leave=False)
 
 
-def _graph(paths: list[str], warn: Callable[[str], None], progress: bool) -> nx.MultiDiGraph:
-    """Ingest and build; the documents are released when this returns."""
-    lexicon = load_lexicon()
-    docs = ingest(paths, lexicon, warn=warn, progress=_progress(progress))
-    return build_graph(docs, resolve(docs, lexicon))
+def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool) -> list[Document]:
+    return ingest(paths, load_lexicon(), warn=warn, progress=_progress(progress))
+
+
+def _graph(docs: list[Document]) -> nx.MultiDiGraph:
+    return build_graph(docs, resolve(docs, load_lexicon()))
 
 
 def _index_source(graph: nx.MultiDiGraph) -> IndexSource:
@@ -57,31 +67,138 @@ def build_all(
 ) -> dict:
     """Build ``paths`` into a new version and serve it; returns the graph's stats and where things went."""
     with build_lock():
-        graph = _graph(paths, warn, progress)
-        summary: dict = {"stats": query.stats(graph)}
-        staged = stage_version()
-        try:
-            graph.graph["build_id"] = staged.id
-            source = _index_source(graph) if search_index else None
-            # The graph goes to disk and out of memory before the costly encoding.
-            save_graph(graph, staged.graph_path)
-            store = write_store(graph, store_folder(staged.path), base_iri())
-            summary["rdf"] = {"triples": store.triples, "bytes": store.bytes}
-            del graph
-            if source is not None:
-                from search.index import build_index
+        docs = _ingest(paths, warn, progress)
+        return _build(docs, {}, current_version(), progress, search_index, model)
 
-                stats = build_index(
-                    source, staged.index_path, staged.id, model=model, progress=None if progress else False
-                )
-                summary["index"] = {"units": stats.units, "pieces": stats.pieces, "bytes": stats.bytes}
-            version = publish(staged)
-        except BaseException:
-            discard(staged)
-            raise
+
+def _build(
+    docs: list[Document],
+    read_from: dict[str, Path],
+    previous: Version | None,
+    progress: bool,
+    search_index: bool,
+    model: str | None,
+) -> dict:
+    """Stage, fill and publish a version of ``docs`` (under the lock); the staged folder goes on failure.
+
+    ``read_from`` maps a document's path to the copy it was read from; ``previous`` lends its vectors.
+    """
+    staged = stage_version()
+    try:
+        store_corpus(staged, docs, read_from)
+        graph = _graph(docs)
+        del docs[:]  # the documents are released before the costly encoding
+        summary: dict = {"stats": query.stats(graph)}
+        graph.graph["build_id"] = staged.id
+        source = _index_source(graph) if search_index else None
+        # The graph goes to disk and out of memory before the costly encoding.
+        save_graph(graph, staged.graph_path)
+        store = write_store(graph, store_folder(staged.path), base_iri())
+        summary["rdf"] = {"triples": store.triples, "bytes": store.bytes}
+        del graph
+        if source is not None:
+            from search.index import build_index
+
+            reuse = previous.index_path if previous is not None else None
+            stats = build_index(
+                source, staged.index_path, staged.id, model=model, progress=None if progress else False, reuse=reuse
+            )
+            summary["index"] = {
+                "units": stats.units,
+                "pieces": stats.pieces,
+                "bytes": stats.bytes,
+                "encoded": stats.encoded,
+                "reused": stats.reused,
+            }
+        version = publish(staged)
+    except BaseException:
+        discard(staged)
+        raise
     summary["version"] = version.id
     summary["path"] = str(version.graph_path)
     summary["rdf"]["path"] = str(store_folder(version.path))
     if "index" in summary:
         summary["index"]["path"] = str(version.index_path)
     return summary
+
+
+@dataclass
+class CorpusChange:
+    """What ``add_files`` or ``remove_document`` did: the new version's summary, or none (nothing changed)."""
+
+    summary: dict | None
+    added: list[str] = field(default_factory=list)  # paths
+    present: list[tuple[str, str]] = field(default_factory=list)  # (path, id of the document with its content)
+    removed: str = ""
+
+
+def _rebuild(
+    kept: list[CorpusFile],
+    previous: Version | None,
+    new: list[Path],
+    warn: Callable[[str], None],
+    progress: bool,
+    search_index: bool,
+    model: str | None,
+) -> dict:
+    """A version of ``kept`` (read from ``previous``'s copies) followed by the ``new`` files."""
+    copies = {str(previous.path / f.file): f.path for f in kept} if previous is not None else {}
+    docs = _ingest(list(copies) + [str(p) for p in new], warn, progress)
+    read_from = {}
+    for doc in docs:
+        if doc.path in copies:
+            read_from[copies[doc.path]] = Path(doc.path)
+            doc.path = copies[doc.path]
+    return _build(docs, read_from, previous, progress, search_index, model)
+
+
+def add_files(
+    paths: list[str],
+    warn: Callable[[str], None],
+    progress: bool = True,
+    search_index: bool = True,
+    model: str | None = None,
+) -> CorpusChange:
+    """A new version: the served corpus plus the files in ``paths`` whose content it does not hold yet."""
+    explicit, found = expand_paths(paths)
+    files = explicit + found
+    with build_lock():
+        previous = current_version()
+        corpus = read_corpus(previous) if previous is not None else []
+        held = {f.sha256: f.doc for f in corpus}
+        change = CorpusChange(None)
+        new = []
+        for path in files:
+            if not path.is_file():
+                raise ValueError(f"找不到文件 (no such file: {path})")
+            digest = file_sha256(path)
+            if digest in held:
+                change.present.append((str(path), held[digest]))
+                continue
+            held[digest] = str(path)
+            new.append(path)
+        if new:
+            change.summary = _rebuild(corpus, previous, new, warn, progress, search_index, model)
+            change.added = [str(p) for p in new]
+        return change
+
+
+def remove_document(
+    doc: str,
+    warn: Callable[[str], None],
+    progress: bool = True,
+    search_index: bool = True,
+    model: str | None = None,
+) -> CorpusChange:
+    """A new version: the served corpus without document ``doc``; ValueError when it holds no such document."""
+    with build_lock():
+        previous = require_version()
+        corpus = read_corpus(previous)
+        kept = [f for f in corpus if f.doc != doc]
+        if len(kept) == len(corpus):
+            known = "、".join(f.doc for f in corpus)
+            raise ValueError(f"没有这个文档 (no document '{doc}' in the corpus; documents: {known})")
+        if not kept:
+            raise ValueError(f"不能移除最后一个文档 (cannot remove '{doc}': it is the only document)")
+        summary = _rebuild(kept, previous, [], warn, progress, search_index, model)
+        return CorpusChange(summary, removed=doc)

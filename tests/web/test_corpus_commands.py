@@ -1,0 +1,166 @@
+"""policykg add / remove: a new version of the served corpus plus or minus some files, equal to a
+full build of the same files, idempotent by content, and leaving the served version on failure."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from graph.home import current_version
+from search.vector_cache import fill_from_cache, save_cache, text_keys
+from tests.conftest import MINI_PLAN, home_env
+from web.cli import main
+from web.corpus import read_corpus
+from web.pipeline import add_files, build_all, remove_document
+
+SECOND = MINI_PLAN.replace("科普工作试点方案", "学会工作方案").replace("举办学术年会", "举办青年论坛")
+THIRD = (
+    "# 乡村科普行动方案\n\n## 一、主要任务\n\n1. 建设科技小院。依托“科创中国”平台开展服务。责任部室（单位）：农技部。\n"
+)
+QUERIES = ["科普教育基地", "学术交流", "科技小院", "海智计划"]
+
+
+def quiet(_msg: str) -> None:
+    pass
+
+
+@pytest.fixture
+def corpus(tmp_path) -> dict:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    files = {"a": folder / "a.txt", "b": folder / "b.txt", "c": folder / "c.md"}
+    for (_, path), text in zip(files.items(), [MINI_PLAN, SECOND, THIRD], strict=True):
+        path.write_text(text, encoding="utf-8")
+    return files
+
+
+def docs_json(capsys) -> list:
+    capsys.readouterr()
+    assert main(["docs", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def snapshot(home) -> dict:
+    return {p.relative_to(home): p.read_bytes() for p in home.rglob("*") if p.is_file()}
+
+
+def rankings() -> tuple[list, list]:
+    """Per query, the ranked (document, unit) pairs and their scores."""
+    from search.engine import Searcher
+    from search.index import load_index
+
+    version = current_version()
+    assert version is not None
+    searcher = Searcher(load_index(version.index_path))
+    order, scores = [], []
+    for q in QUERIES:
+        results = searcher.search(q, k=10).results
+        order.append([(r.doc, r.id) for r in results])
+        scores += [r.score for r in results]
+    return order, scores
+
+
+def test_add_remove_and_re_add_equal_a_full_build_with_the_unchanged_vectors_reused(tmp_path, corpus, capsys):
+    with home_env(tmp_path / "full"):
+        build_all([str(corpus[d]) for d in "bca"], warn=quiet, progress=False)
+        expected_docs, expected_rankings = docs_json(capsys), rankings()
+
+    with home_env(tmp_path / "steps"):
+        build_all([str(corpus["a"]), str(corpus["b"])], warn=quiet, progress=False)
+        added = add_files([str(corpus["c"])], warn=quiet, progress=False)
+        assert added.summary is not None and added.summary["index"]["reused"] > 0
+        assert 0 < added.summary["index"]["encoded"] < added.summary["index"]["reused"]
+        removed = remove_document("a", warn=quiet, progress=False)
+        assert removed.summary is not None and removed.summary["index"]["encoded"] == 0
+        assert [d["id"] for d in docs_json(capsys)] == ["b", "c"]
+        add_files([str(corpus["a"])], warn=quiet, progress=False)
+        assert docs_json(capsys) == expected_docs
+        assert [d["id"] for d in expected_docs] == ["a", "b", "c"]
+        order, scores = rankings()
+        # The same ranking; scores differ only by the rounding of texts encoded in other batches.
+        assert order == expected_rankings[0] and all(expected_rankings[0])
+        assert scores == pytest.approx(expected_rankings[1], abs=1e-2)
+
+
+def test_the_same_content_twice_is_one_document_and_no_new_version(tmp_path, corpus, capsys):
+    with home_env(tmp_path / "home"):
+        build_all([str(corpus["a"])], warn=quiet, progress=False, search_index=False)
+        served = current_version()
+        copy = tmp_path / "renamed.txt"
+        shutil.copyfile(corpus["a"], copy)
+        capsys.readouterr()
+        assert main(["add", "-q", str(copy)]) == 0
+        assert "already in the corpus" in capsys.readouterr().out
+        assert current_version() == served
+        assert [d["id"] for d in docs_json(capsys)] == ["a"]
+        # New content next to known content: only the new file is added, once.
+        change = add_files([str(corpus["b"]), str(copy), str(corpus["b"])], warn=quiet, search_index=False)
+        assert change.added == [str(corpus["b"])] and len(change.present) == 2
+        assert [d["id"] for d in docs_json(capsys)] == ["a", "b"]
+
+
+def test_the_corpus_is_rebuilt_from_the_copies_without_the_original_files(tmp_path, corpus, capsys):
+    with home_env(tmp_path / "home"):
+        build_all([str(corpus["a"]), str(corpus["b"])], warn=quiet, progress=False, search_index=False)
+        before = docs_json(capsys)
+        corpus["a"].unlink()
+        corpus["b"].unlink()
+        add_files([str(corpus["c"])], warn=quiet, search_index=False)
+        after = docs_json(capsys)
+        assert after[:2] == before and after[2]["id"] == "c"
+        version = current_version()
+        assert version is not None
+        files = read_corpus(version)
+        assert [f.doc for f in files] == ["a", "b", "c"]
+        assert all((version.path / f.file).is_file() for f in files)
+
+
+def test_a_failure_during_add_leaves_the_previous_version(tmp_path, corpus, monkeypatch):
+    with home_env(tmp_path / "home") as home:
+        build_all([str(corpus["a"])], warn=quiet, progress=False, search_index=False)
+        served, before = current_version(), snapshot(home)
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("graph build failed")
+
+        monkeypatch.setattr("web.pipeline.build_graph", boom)
+        with pytest.raises(RuntimeError, match="graph build failed"):
+            add_files([str(corpus["b"])], warn=quiet, search_index=False)
+        assert current_version() == served
+        assert snapshot(home) == before
+
+
+def test_removing_an_unknown_document_is_one_line_and_exit_1(tmp_path, corpus, capsys):
+    with home_env(tmp_path / "home") as home:
+        build_all([str(corpus["a"]), str(corpus["b"])], warn=quiet, progress=False, search_index=False)
+        before = snapshot(home)
+        capsys.readouterr()
+        assert main(["remove", "-q", "nope"]) == 1
+        err = capsys.readouterr().err
+        assert "no document 'nope'" in err and len(err.strip().splitlines()) == 1
+        assert snapshot(home) == before
+
+
+def test_adding_a_missing_file_is_one_line_and_exit_1(tmp_path, corpus, capsys):
+    with home_env(tmp_path / "home"):
+        build_all([str(corpus["a"])], warn=quiet, progress=False, search_index=False)
+        served = current_version()
+        capsys.readouterr()
+        assert main(["add", "-q", str(tmp_path / "missing.txt")]) == 1
+        assert "no such file" in capsys.readouterr().err
+        assert current_version() == served
+
+
+def test_the_vector_cache_answers_only_for_the_same_model_and_text(tmp_path):
+    model = {"path": "m", "name": "m", "dim": 2, "dtype": "float32", "max_seq_length": 256}
+    raw = np.asarray([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+    save_cache(tmp_path, model, text_keys(["甲", "乙"]), raw)
+    out = np.zeros((2, 2), dtype=np.float32)
+    filled = fill_from_cache(tmp_path, model, text_keys(["乙", "丙"]), out)
+    assert filled.tolist() == [True, False] and out[0].tolist() == [3.0, 4.0] and out[1].tolist() == [0.0, 0.0]
+    other = {**model, "dtype": "float16"}
+    assert not fill_from_cache(tmp_path, other, text_keys(["乙"]), np.zeros((1, 2), np.float32)).any()
+    assert not fill_from_cache(None, model, text_keys(["乙"]), np.zeros((1, 2), np.float32)).any()
