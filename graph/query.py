@@ -13,11 +13,13 @@ from .records import (
     DepartmentRecord,
     DepartmentTrace,
     DocumentCitation,
+    DocumentJoin,
     DocumentLink,
     DocumentRecord,
     EntityRecord,
     FigureRecord,
     Mention,
+    OutlineEntry,
     PolicyRecord,
     RoleTask,
     Source,
@@ -26,7 +28,10 @@ from .records import (
     UnitRef,
     from_attrs,
 )
-from .schema import REFERENCE_EDGES, EdgeType, NodeType, Role, document_node_id
+from .schema import REFERENCE_EDGES, UNIT_TYPES, EdgeType, NodeType, Role, document_node_id
+
+# Units an outline shows: the numbered structure and its tasks (plain paragraphs are text, not outline).
+OUTLINE_TYPES: tuple[NodeType, ...] = tuple(t for t in UNIT_TYPES if t != NodeType.PARAGRAPH)
 
 
 class UnknownDocument(ValueError):
@@ -211,6 +216,55 @@ def documents(graph: nx.MultiDiGraph) -> list[CorpusDocument]:
             )
         )
     return out
+
+
+def units_of(graph: nx.MultiDiGraph, doc: str) -> list[str]:
+    """Every unit node of ``doc`` (tasks, paragraphs and the structure holding them) in document order."""
+    return [n for t in UNIT_TYPES for n in nodes_of(graph, t, doc)]
+
+
+def outline(graph: nx.MultiDiGraph, doc: str) -> list[OutlineEntry]:
+    """The parts, sections, items and tasks of ``doc`` as a tree in document order; a unit whose
+    parent is not in the outline (a paragraph) hangs under the nearest ancestor that is."""
+    units = {graph.nodes[n]["id"]: n for n in units_of(graph, doc)}
+    entries = {
+        n: OutlineEntry(**vars(unit_ref(graph, n)), children=[])
+        for n in units.values()
+        if graph.nodes[n]["type"] in OUTLINE_TYPES
+    }
+    roots: list[OutlineEntry] = []
+    for n in sorted(entries, key=lambda n: graph.nodes[n].get("order", 0)):
+        parent = graph.nodes[n].get("parent")
+        while parent in units and units[parent] not in entries:
+            parent = graph.nodes[units[parent]].get("parent")
+        (entries[units[parent]].children if parent in units else roots).append(entries[n])
+    return roots
+
+
+def document_joins(graph: nx.MultiDiGraph, doc: str, incoming: bool = False) -> list[DocumentJoin]:
+    """The ingested documents ``doc`` cites (or, ``incoming``, that cite it), one entry per citing
+    sentence, with the relation and the reason that version was chosen."""
+    node = document_node_id(doc)
+    edges = graph.in_edges(node, data=True) if incoming else graph.out_edges(node, data=True)
+    out = []
+    for u, v, d in edges:
+        other = u if incoming else v
+        a = graph.nodes[other]
+        if a.get("type") != NodeType.DOCUMENT or d["type"] == EdgeType.SAME_AS:
+            continue
+        out.append(
+            DocumentJoin(
+                doc=a["doc"],
+                node=other,
+                title=a["title"],
+                date=a["date"],
+                reason=d.get("reason", ""),
+                relation=EdgeType(d["type"]),
+                sentence=d.get("sentence", ""),
+                sentence_source=source(d.get("sentence_source")),
+            )
+        )
+    return sorted(out, key=lambda j: (j.doc, j.sentence_source.start if j.sentence_source else 0))
 
 
 def stats(graph: nx.MultiDiGraph) -> Stats:

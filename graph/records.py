@@ -148,6 +148,23 @@ class DocumentLink:
 
 
 @dataclass
+class DocumentJoin(DocumentLink):
+    """A citation between two ingested documents: the other document, the relation, why that
+    version, and the sentence of the citing document that says so."""
+
+    relation: EdgeType
+    sentence: str
+    sentence_source: Source | None
+
+
+@dataclass
+class OutlineEntry(UnitRef):
+    """A unit of a document's outline (part, section, item or task) with the units it holds."""
+
+    children: list[OutlineEntry]
+
+
+@dataclass
 class PolicyRecord(EntityRecord):
     issuer: str | None = None
     documents: list[DocumentLink] = field(default_factory=list)  # the ingested versions it is

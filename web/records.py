@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from graph.records import DocumentRecord, PolicyRecord, Source, TaskRecord, UnitRef
+from graph.records import (
+    CorpusDocument,
+    DocumentJoin,
+    DocumentRecord,
+    OutlineEntry,
+    PolicyRecord,
+    Source,
+    TaskRecord,
+    UnitRef,
+)
 from graph.schema import EdgeType, NodeType, Role
 from search.engine import SearchResult
 from search.qa.model import Evidence
@@ -86,6 +95,26 @@ class PolicyDetail(PolicyRecord):
 class DocumentDetail(DocumentRecord):
     tasks: list[UnitRef]
     cites: list[Citation]
+
+
+# -- documents ----------------------------------------------------------------------------------
+@dataclass
+class DocumentOverview(CorpusDocument):
+    """A row of the documents page: a document, its counts, what it cites and what cites it."""
+
+    node: str
+    url: str
+    units: int  # every unit: tasks, paragraphs and the structure holding them
+    cited_by: list[DocumentJoin]
+
+
+@dataclass
+class DocumentPage(DocumentOverview):
+    """A document's page: its outline and its citations of other ingested documents, each with the
+    sentence and the reason for the version chosen."""
+
+    outline: list[OutlineEntry]
+    cites: list[DocumentJoin]
 
 
 # -- the responsibility matrix ------------------------------------------------------------------

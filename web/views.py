@@ -3,6 +3,7 @@ matrix, the explorer's network, paths between entities and search hits, as ``web
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import quote
 
 import networkx as nx
@@ -10,7 +11,7 @@ import networkx as nx
 from graph import query
 from graph.csvsafe import safe_row
 from graph.paths import shortest_paths
-from graph.records import AnyEntityRecord, DocumentRecord, PolicyRecord, Source, UnitRef
+from graph.records import AnyEntityRecord, CorpusDocument, DocumentRecord, PolicyRecord, Source, UnitRef
 from graph.schema import (
     EXPLORER_DEFAULT,
     LEAF_UNIT_TYPES,
@@ -37,6 +38,8 @@ from search.units import SEARCHED_TYPES
 from .records import (
     Citation,
     DocumentDetail,
+    DocumentOverview,
+    DocumentPage,
     DocumentRef,
     EntityRef,
     Filters,
@@ -58,7 +61,8 @@ from .records import (
     UnitDetail,
 )
 
-# Groups of nodes shown on /entities/ID; units have their own page under /tasks/DOC/ID.
+# Groups of nodes /entities/ID resolves; units have their own page under /tasks/DOC/ID, and
+# documents under /documents/DOC (/entities/doc:DOC leads there).
 ENTITY_PAGE_GROUPS = (Group.DOCUMENT, Group.ENTITY, Group.FIGURE)
 LABEL_CHARS = 18  # explorer labels longer than this are cut
 
@@ -66,12 +70,19 @@ LABEL_CHARS = 18  # explorer labels longer than this are cut
 # -- links --------------------------------------------------------------------------------------
 def node_url(graph: nx.MultiDiGraph, node: str, mark: int | None = None) -> str:
     """The page of a node: units under /tasks/DOC/ID (``?mark=`` highlights the sentence starting at
-    that offset), everything else under /entities/ID."""
+    that offset), documents under /documents/DOC, everything else under /entities/ID."""
     a = graph.nodes[node]
-    if group_of(a["type"]) == Group.UNIT:
+    group = group_of(a["type"])
+    if group == Group.UNIT:
         url = f"/tasks/{quote(a['doc'], safe='')}/{quote(a['id'], safe='')}"
         return url if mark is None else f"{url}?mark={mark}"
+    if group == Group.DOCUMENT:
+        return document_url(a["doc"])
     return "/entities/" + quote(node, safe=":")
+
+
+def document_url(doc: str) -> str:
+    return "/documents/" + quote(doc, safe="")
 
 
 def has_entity_page(graph: nx.MultiDiGraph, node: str) -> bool:
@@ -193,6 +204,35 @@ def entity_detail(graph: nx.MultiDiGraph, node: str) -> AnyEntityRecord | Policy
             same_as=[entity_ref(graph, v) for v, _ in targets((EdgeType.SAME_AS,))],
         )
     return record
+
+
+# -- documents ----------------------------------------------------------------------------------
+def document_overviews(graph: nx.MultiDiGraph) -> list[DocumentOverview]:
+    """Every document with its counts, what it cites (as written, landed or not) and what cites it."""
+    units = Counter(a.get("doc") for _, a in graph.nodes(data=True) if a.get("type") in UNIT_TYPES)
+    return [_overview(graph, d, units[d.id]) for d in query.documents(graph)]
+
+
+def document_page(graph: nx.MultiDiGraph, doc: str) -> DocumentPage | None:
+    """A document's metadata, outline and citations in both directions; None for an unknown id."""
+    found = next((d for d in query.documents(graph) if d.id == doc), None)
+    if found is None:
+        return None
+    return DocumentPage(
+        **vars(_overview(graph, found, len(query.units_of(graph, doc)))),
+        outline=query.outline(graph, doc),
+        cites=query.document_joins(graph, doc),
+    )
+
+
+def _overview(graph: nx.MultiDiGraph, d: CorpusDocument, units: int) -> DocumentOverview:
+    return DocumentOverview(
+        **vars(d),
+        node=document_node_id(d.id),
+        url=document_url(d.id),
+        units=units,
+        cited_by=query.document_joins(graph, d.id, incoming=True),
+    )
 
 
 # -- the responsibility matrix ------------------------------------------------------------------

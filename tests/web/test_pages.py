@@ -49,7 +49,7 @@ def test_every_page_renders(client):
         "/entities",
         "/entities/" + quote("programme:海智计划"),
         "/entities/" + quote("department:组人部"),
-        "/entities/" + quote(f"doc:{DOC}"),
+        f"/documents/{DOC}",
         "/matrix",
         "/graph",
     ):

@@ -18,6 +18,7 @@ from .. import views
 from ..openapi import Param, json_get, spec
 from ..records import (
     DocumentDetail,
+    DocumentPage,
     ErrorBody,
     MatrixRecord,
     NetworkRecord,
@@ -53,6 +54,20 @@ def stats() -> Stats:
 @json_get(bp, "/documents", "文档列表：引用及其指向的文件 (every document with its citations)")
 def documents() -> list[CorpusDocument]:
     return query.documents(current().graph)
+
+
+@json_get(
+    bp,
+    "/documents/<doc>",
+    "单个文档：目录结构及与其他文档的引用 (one document: outline and citations both ways)",
+    (Param("doc", "文档编号 (document id)", where="path"),),
+    {404: ErrorBody},
+)
+def document(doc: str) -> DocumentPage:
+    page = views.document_page(current().graph, doc)
+    if page is None:
+        raise NotFound(f"没有文档 {doc} (no such document)")
+    return page
 
 
 @json_get(bp, "/tasks", "任务列表 (every task)", (DOC,), BAD)

@@ -1,4 +1,4 @@
-"""The Chinese pages: search and ask, task, entity, responsibility matrix, graph explorer."""
+"""The Chinese pages: search and ask, documents, task, entity, responsibility matrix, graph explorer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file
-from werkzeug.exceptions import NotFound, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
 from graph.schema import (
     EDGE_KINDS,
@@ -22,9 +22,11 @@ from graph.schema import (
     TYPE_COLOURS,
     TYPE_LABELS,
     EdgeType,
+    Group,
     NodeType,
     Role,
     entity_node_id,
+    group_of,
 )
 from search.qa.model import Answer, QuestionError
 from search.units import SEARCHED_TYPES
@@ -38,9 +40,13 @@ bp = Blueprint("pages", __name__)
 
 # vis-network is served from the pinned pyvis wheel installed in the environment (nothing from a CDN).
 VIS_VERSION = "vis-9.1.2"
+# Explorer views: a name in ``/graph?view=`` and the node types it shows.
+CITATION_VIEW = "citations"  # the documents and the citations between them
+EXPLORER_VIEWS: dict[str, tuple[NodeType, ...]] = {CITATION_VIEW: (NodeType.DOCUMENT,)}
 VENDOR = {"vis-network.min.js": "application/javascript", "vis-network.css": "text/css"}
 NAV = [
     ("pages.home", "检索问答"),
+    ("pages.documents", TYPE_LABELS[NodeType.DOCUMENT]),
     ("pages.matrix", "责任矩阵"),
     ("pages.explorer", "图谱浏览"),
     ("pages.entities", "实体目录"),
@@ -76,6 +82,8 @@ def helpers() -> dict:
         "url_of": _url_of,
         "unit_url": _unit_url,
         "entity_url": _entity_url,
+        "document_url": views.document_url,
+        "CITATION_VIEW": CITATION_VIEW,
         "page_url": _page_url,
         "nav": NAV,
     }
@@ -153,6 +161,20 @@ def _answer_terms(graph, answer: Answer) -> list[str]:
     return terms
 
 
+# -- documents ----------------------------------------------------------------------------------
+@bp.get("/documents")
+def documents():
+    return render_template("documents.html", docs=views.document_overviews(current().graph))
+
+
+@bp.get("/documents/<doc>")
+def document(doc: str):
+    page = views.document_page(current().graph, doc)
+    if page is None:
+        raise NotFound(f"没有找到文档「{doc}」。")
+    return render_template("document.html", d=page)
+
+
 # -- a task (or any unit) -----------------------------------------------------------------------
 @bp.get("/tasks/<doc>/<path:id_>")
 def task(doc: str, id_: str):
@@ -200,7 +222,7 @@ def entities():
 def entity(id_: str):
     data = current()
     node = resolve_entity(data, id_)
-    if node != id_:
+    if node != id_ or group_of(data.graph.nodes[node]["type"]) == Group.DOCUMENT:
         return redirect(views.node_url(data.graph, node))
     record = views.entity_detail(data.graph, node)
     terms = [record.name, *getattr(record, "aliases", [])]
@@ -236,6 +258,9 @@ def matrix_csv():
 @bp.get("/graph")
 def explorer():
     data = current()
+    view = text_arg("view", max_len=40)
+    if view and view not in EXPLORER_VIEWS:
+        raise BadRequest(f"未知视图「{view}」，可选：{'、'.join(EXPLORER_VIEWS)} (unknown view)")
     kinds = {
         t.value: {"label": k.label, "colour": k.colour, "size": k.size, "shape": k.shape} for t, k in NODE_KINDS.items()
     }
@@ -243,13 +268,15 @@ def explorer():
         "graph.html",
         docs=data.documents,
         types=EXPLORER_TYPES,
-        default_types=EXPLORER_DEFAULT,
+        default_types=EXPLORER_VIEWS[view] if view else EXPLORER_DEFAULT,
+        view=view,
         counts={**data.stats.nodes, NodeType.DOCUMENT: data.stats.documents},
         names=sorted({a["name"] for _, a in data.graph.nodes(data=True) if a.get("type") in ENTITY_TYPES}),
         style={
             "kinds": kinds,
             "relations": {t.value: k.label for t, k in EDGE_KINDS.items()},
             "lead": {"type": EdgeType.RESPONSIBLE_FOR.value, "role": Role.LEAD.value},
+            "labelled": list(EXPLORER_VIEWS[CITATION_VIEW]),
         },
     )
 

@@ -42,9 +42,14 @@
     };
   }
 
-  function edgeStyle(e) {
+  // An edge between two nodes of the citation view's types (a document citing a document) is labelled
+  // with its relation, so the citation network reads without hovering.
+  function edgeStyle(e, types) {
     const lead = isLead(e);
+    const named = style.labelled.includes(types[e.from]) && style.labelled.includes(types[e.to]);
     return {
+      label: named ? style.relations[e.type] || e.type : undefined,
+      font: { face: font, size: 11, color: "#475569", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
       id: `${e.from}|${e.to}|${e.type}`,
       from: e.from,
       to: e.to,
@@ -82,7 +87,8 @@
     nodes.clear();
     edges.clear();
     nodes.add(data.nodes.map((n) => styled(n, degree[n.id] || 0)));
-    edges.add(data.edges.map(edgeStyle));
+    const types = Object.fromEntries(data.nodes.map((n) => [n.id, n.type]));
+    edges.add(data.edges.map((e) => edgeStyle(e, types)));
     container.dataset.nodes = String(data.nodes.length);
     container.dataset.edges = String(data.edges.length);
     if (!network) create();
