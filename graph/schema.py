@@ -50,7 +50,7 @@ class Role(StrEnum):
 class Group(StrEnum):
     """What a node is, which decides the page that shows it."""
 
-    DOCUMENT = "document"  # /entities/doc:…
+    DOCUMENT = "document"  # /documents/DOC
     UNIT = "unit"  # a numbered or plain piece of a document: /tasks/DOC/ID
     ENTITY = "entity"  # a named thing shared across documents: /entities/ID
     FIGURE = "figure"  # a number with its unit, found in one document: /entities/ID
