@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 import shutil
 
-import numpy as np
 import pytest
 
 from graph.home import current_version
-from search.vector_cache import fill_from_cache, save_cache, text_keys
 from tests.conftest import MINI_PLAN, home_env
 from web.cli import main
 from web.corpus import read_corpus
@@ -152,15 +150,3 @@ def test_adding_a_missing_file_is_one_line_and_exit_1(tmp_path, corpus, capsys):
         assert main(["add", "-q", str(tmp_path / "missing.txt")]) == 1
         assert "no such file" in capsys.readouterr().err
         assert current_version() == served
-
-
-def test_the_vector_cache_answers_only_for_the_same_model_and_text(tmp_path):
-    model = {"path": "m", "name": "m", "dim": 2, "dtype": "float32", "max_seq_length": 256}
-    raw = np.asarray([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
-    save_cache(tmp_path, model, text_keys(["甲", "乙"]), raw)
-    out = np.zeros((2, 2), dtype=np.float32)
-    filled = fill_from_cache(tmp_path, model, text_keys(["乙", "丙"]), out)
-    assert filled.tolist() == [True, False] and out[0].tolist() == [3.0, 4.0] and out[1].tolist() == [0.0, 0.0]
-    other = {**model, "dtype": "float16"}
-    assert not fill_from_cache(tmp_path, other, text_keys(["乙"]), np.zeros((1, 2), np.float32)).any()
-    assert not fill_from_cache(None, model, text_keys(["乙"]), np.zeros((1, 2), np.float32)).any()
