@@ -38,6 +38,8 @@ def variants(config) -> list[tuple[str, str, object]]:
     for method in ("rrf", "minmax"):
         if method != config.normalise:
             out.append((f"  hybrid, {method} fusion", "hybrid", _with(config, normalise=method)))
+    if config.confidence is not None:
+        out.append(("  hybrid, fixed weights", "hybrid", _with(config, confidence=None)))
     no_graph = config.with_weights("hybrid", graph=0.0, sentence=0.0)
     out.append(("  bm25 + unit vectors only", "hybrid", no_graph))
     return out

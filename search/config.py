@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ingest.lexicon import DEFAULT_DIR
 
+from .fusion import Confidence
+
 
 @dataclass(frozen=True)
 class SearchConfig:
@@ -31,6 +33,7 @@ class SearchConfig:
     pool_per_signal: int = 200
     normalise: str = "zscore"
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    confidence: Confidence | None = None  # per-query weighting of the fused signals by their sureness
     max_highlights: int = 2
     highlight_within: float = 0.9
 
@@ -56,7 +59,8 @@ def parse_config(data: dict) -> SearchConfig:
         **section("vectors"),
         **section("retrieval"),
         normalise=section("fusion").get("normalise", "zscore"),
-        weights={k: dict(v) for k, v in section("fusion").items() if isinstance(v, dict)},
+        weights={k: dict(v) for k, v in section("fusion").items() if isinstance(v, dict) and k != "confidence"},
+        confidence=Confidence(**section("fusion")["confidence"]) if "confidence" in section("fusion") else None,
         max_highlights=section("highlight").get("max_sentences", 2),
         highlight_within=section("highlight").get("within", 0.9),
     )

@@ -235,7 +235,7 @@ class Searcher:
                 return Ranking(query, mode, tuple(tokens), pool, pool.astype(np.float64), {}, None, entities, msg)
         # a single signal keeps its own scale (a BM25 score means something); several are normalised
         method = self.config.normalise if sum(1 for w in weights.values() if w) > 1 else "none"
-        fused = fuse(signals, weights, method)
+        fused = fuse(signals, weights, method, self.config.confidence)
         order = np.lexsort((pool, -fused))[:limit]
         pieces = (piece_scores[0][order], piece_scores[1]) if piece_scores is not None else None
         return Ranking(

@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+
+from search.config import parse_config
+from search.fusion import Confidence, fuse, scaled_weights, sureness
+
+WEIGHTS = {"bm25": 0.5, "dense": 0.25, "sentence": 0.25}
+
+
+def test_a_confident_signal_outweighs_an_unsure_one():
+    # bm25 favours candidate 0, which neither vector signal ranks high; dense and sentence agree on 3
+    signals = {
+        "bm25": np.array([1.2, 1.1, 1.0, 0.95, 0.9, 1.15]),
+        "dense": np.array([0.1, 0.2, 0.3, 0.9, 0.1, 0.1]),
+        "sentence": np.array([0.2, 0.2, 0.5, 0.8, 0.2, 0.2]),
+    }
+    weights = {"bm25": 3.0, "dense": 0.5, "sentence": 0.5}
+    assert fuse(signals, weights).argmax() == 0  # fixed weights follow bm25
+    conf = Confidence(strength=2.0, top=2)
+    scaled = scaled_weights(signals, weights, conf)
+    assert scaled["bm25"] < weights["bm25"]
+    assert scaled["dense"] > weights["dense"] and scaled["sentence"] > weights["sentence"]
+    assert fuse(signals, weights, confidence=conf).argmax() == 3
+
+
+def test_equal_sureness_gives_the_fixed_weights():
+    ranked = np.array([4.0, 3.0, 2.0, 1.0, 0.0])
+    signals = {"bm25": ranked * 7, "dense": ranked / 10, "sentence": ranked + 2, "graph": np.zeros(5)}
+    weights = {**WEIGHTS, "graph": 0.5}
+    conf = Confidence(strength=1.5, top=2)
+    assert scaled_weights(signals, weights, conf) == pytest.approx(weights)
+    assert fuse(signals, weights, confidence=conf) == pytest.approx(fuse(signals, weights))
+
+
+def test_strength_zero_or_one_signal_keeps_the_weights():
+    signals = {"bm25": np.array([9.0, 0.0, 0.0]), "dense": np.array([0.0, 0.4, 0.45])}
+    assert scaled_weights(signals, WEIGHTS, Confidence(0.0, 1)) == WEIGHTS
+    assert scaled_weights({"bm25": signals["bm25"]}, WEIGHTS, Confidence(1.0, 1)) == WEIGHTS
+    assert scaled_weights(signals, WEIGHTS, Confidence(1.0, 1)) == WEIGHTS  # no agreement at all
+
+
+def test_sureness_is_the_share_of_top_candidates_the_others_also_rank():
+    signals = {"a": np.array([3.0, 2.0, 1.0, 0.0]), "b": np.array([2.0, 3.0, 0.0, 1.0]), "c": np.array([0, 0, 3.0, 2])}
+    assert sureness(signals, 2) == {"a": 0.5, "b": 0.5, "c": 0.0}
+
+
+def test_bad_settings_are_refused_and_the_config_reads_them():
+    with pytest.raises(ValueError, match="strength"):
+        Confidence(-1.0)
+    with pytest.raises(ValueError, match="top"):
+        Confidence(1.0, 0)
+    fusion = {"hybrid": WEIGHTS, "confidence": {"strength": 1.0, "top": 5}}
+    config = parse_config({"fusion": fusion})
+    assert config.confidence == Confidence(1.0, 5)
+    assert set(config.weights) == {"hybrid"}
+    assert parse_config({"fusion": {"hybrid": WEIGHTS}}).confidence is None
