@@ -271,3 +271,34 @@ def test_phone_width_and_escaping(browser, server, tmp_path):
         phone.close()
     assert not phone.errors, phone.errors
     assert not phone.dialogs, phone.dialogs
+
+
+def test_documents_page_follows_a_citation_to_the_cited_document(browser, citing_home, tmp_path):
+    srv, url = start_background(create_app())
+    docs = Page(browser, url.rstrip("/"), tmp_path, viewport={"width": 1280, "height": 900})
+    try:
+        docs.goto("/documents")
+        p = docs.page
+        assert p.locator("#documents tbody tr[data-doc]").count() == 4
+        assert fonts_render_cjk(p)
+        docs.shot("documents")
+        p.click("tr[data-doc='notice'] .citations a")
+        p.wait_for_url(re.compile(r"/documents/law-2023$"))
+        assert p.locator("h1").inner_text() == "中华人民共和国示范促进法"
+        assert "根据修订后的《示范促进法》" in p.locator("#h-cited-by + ul").inner_text()
+        docs.shot("document")
+        p.click("#h-cited-by + ul a[href='/documents/plan']")
+        p.wait_for_url(re.compile(r"/documents/plan$"))
+        p.click(".outline a[href='/tasks/plan/1.1']")
+        p.wait_for_url(re.compile(r"/tasks/plan/1\.1$"))
+        # the explorer's citation view: the four documents and the three citations between them
+        docs.goto("/documents")
+        p.click("text=文件引用网络")
+        p.wait_for_selector("#network[data-drawn='1'] canvas")
+        p.wait_for_function("() => document.querySelector('#network').dataset.edges === '3'")
+        assert p.get_attribute("#network", "data-nodes") == "4"
+        docs.shot("citation-network")
+    finally:
+        docs.close()
+        srv.close()
+    assert not docs.errors, docs.errors

@@ -44,9 +44,9 @@
 
   // An edge between two nodes of the citation view's types (a document citing a document) is labelled
   // with its relation, so the citation network reads without hovering.
-  function edgeStyle(e, types) {
+  function edgeStyle(e, typeOf) {
     const lead = isLead(e);
-    const named = style.labelled.includes(types[e.from]) && style.labelled.includes(types[e.to]);
+    const named = style.labelled.includes(typeOf[e.from]) && style.labelled.includes(typeOf[e.to]);
     return {
       label: named ? style.relations[e.type] || e.type : undefined,
       font: { face: font, size: 11, color: "#475569", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
@@ -87,8 +87,8 @@
     nodes.clear();
     edges.clear();
     nodes.add(data.nodes.map((n) => styled(n, degree[n.id] || 0)));
-    const types = Object.fromEntries(data.nodes.map((n) => [n.id, n.type]));
-    edges.add(data.edges.map((e) => edgeStyle(e, types)));
+    const typeOf = Object.fromEntries(data.nodes.map((n) => [n.id, n.type]));
+    edges.add(data.edges.map((e) => edgeStyle(e, typeOf)));
     container.dataset.nodes = String(data.nodes.length);
     container.dataset.edges = String(data.edges.length);
     if (!network) create();
