@@ -220,7 +220,8 @@ def documents(graph: nx.MultiDiGraph) -> list[CorpusDocument]:
 
 def units_of(graph: nx.MultiDiGraph, doc: str) -> list[str]:
     """Every unit node of ``doc`` (tasks, paragraphs and the structure holding them) in document order."""
-    return [n for t in UNIT_TYPES for n in nodes_of(graph, t, doc)]
+    found = [n for n, a in graph.nodes(data=True) if a.get("doc") == doc and a.get("type") in UNIT_TYPES]
+    return sorted(found, key=lambda n: (graph.nodes[n].get("order", 0), n))
 
 
 def outline(graph: nx.MultiDiGraph, doc: str) -> list[OutlineEntry]:
