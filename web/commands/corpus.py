@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..output import add_build_options
 from ..pipeline import CorpusChange, add_files, remove_document
 
 
@@ -43,11 +44,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     a = sub.add_parser("add", help="add files to the built corpus (files already there by content are skipped)")
     a.add_argument("paths", nargs="+", help="files or folders")
-    a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    a.add_argument("--model", help="a local sentence-transformers model folder (default: $POLICYKG_MODEL, m3e-small)")
+    add_build_options(a)
     a.set_defaults(func=cmd_add)
     r = sub.add_parser("remove", help="remove a document (by id, see `policykg docs`) from the built corpus")
     r.add_argument("doc")
-    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    r.add_argument("--model", help="a local sentence-transformers model folder (default: $POLICYKG_MODEL, m3e-small)")
+    add_build_options(r)
     r.set_defaults(func=cmd_remove)

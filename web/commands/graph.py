@@ -11,7 +11,7 @@ from graph.home import BUNDLED_CORPUS
 from graph.records import AnyEntityRecord, DepartmentRecord, PolicyRecord
 from graph.schema import REFERENCED_TYPES, EdgeType
 
-from ..output import fail, print_json
+from ..output import add_build_options, fail, print_json
 from ..pipeline import build_all
 from ..state import current
 
@@ -97,9 +97,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     b = sub.add_parser("build", help="ingest documents and build the graph (default: bundled corpus)")
-    b.add_argument("paths", nargs="*", help=".txt/.md files or folders")
-    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    b.add_argument("--model", help="a local sentence-transformers model folder (default: $POLICYKG_MODEL, m3e-small)")
+    b.add_argument("paths", nargs="*", help="files (.txt .md .docx .pdf .html) or folders")
+    add_build_options(b)
     b.set_defaults(func=cmd_build)
     t = sub.add_parser("tasks", help="list tasks")
     t.add_argument("--json", action="store_true")
