@@ -17,6 +17,7 @@ matches the wrong passage.)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,12 +31,20 @@ class Confidence:
 
     strength: float = 0.0
     top: int = 50
+    share: float = 1.0  # at most this share of the candidate pool counts as a signal's best
+
+    def best_of(self, pool: int) -> int:
+        """How many of a signal's best candidates count: ``top``, but never most of a small pool
+        (where every signal's best would hold nearly every candidate and agree by construction)."""
+        return max(1, min(self.top, math.ceil(self.share * pool)))
 
     def __post_init__(self) -> None:
         if self.strength < 0:
             raise ValueError(f"confidence strength must not be negative, not {self.strength}")
         if self.top < 1:
             raise ValueError(f"confidence top must be at least 1, not {self.top}")
+        if not 0 < self.share <= 1:
+            raise ValueError(f"confidence share must be in (0, 1], not {self.share}")
 
 
 def normalise(scores: np.ndarray, method: str = "zscore") -> np.ndarray:
@@ -80,7 +89,7 @@ def scaled_weights(
     scored = {n: signals[n] for n, w in weights.items() if w and n in signals and n != "graph"}
     if confidence.strength == 0 or len(scored) < 2:
         return dict(weights)
-    sure = sureness(scored, confidence.top)
+    sure = sureness(scored, confidence.best_of(len(next(iter(scored.values())))))
     mean = sum(sure.values()) / len(sure)
     if mean <= 1e-9:
         return dict(weights)

@@ -49,8 +49,26 @@ def test_bad_settings_are_refused_and_the_config_reads_them():
         Confidence(-1.0)
     with pytest.raises(ValueError, match="top"):
         Confidence(1.0, 0)
+    with pytest.raises(ValueError, match="share"):
+        Confidence(1.0, 5, share=0.0)
     fusion = {"hybrid": WEIGHTS, "confidence": {"strength": 1.0, "top": 5}}
     config = parse_config({"fusion": fusion})
     assert config.confidence == Confidence(1.0, 5)
     assert set(config.weights) == {"hybrid"}
     assert parse_config({"fusion": {"hybrid": WEIGHTS}}).confidence is None
+
+
+def test_a_small_pool_counts_a_share_of_it_as_the_best():
+    assert Confidence(2.0, top=50, share=0.25).best_of(60) == 15
+    assert Confidence(2.0, top=50, share=0.25).best_of(4000) == 50
+    assert Confidence(2.0, top=50).best_of(60) == 50
+    # six candidates: with every candidate among each signal's best the signals agree by construction;
+    # counting only a share of the pool shows that bm25 stands alone
+    signals = {
+        "bm25": np.array([1.2, 1.1, 1.0, 0.95, 0.9, 1.15]),
+        "dense": np.array([0.1, 0.2, 0.3, 0.9, 0.1, 0.1]),
+        "sentence": np.array([0.2, 0.2, 0.5, 0.8, 0.2, 0.2]),
+    }
+    weights = {"bm25": 3.0, "dense": 0.5, "sentence": 0.5}
+    assert scaled_weights(signals, weights, Confidence(2.0, top=6)) == pytest.approx(weights)
+    assert scaled_weights(signals, weights, Confidence(2.0, top=6, share=0.34))["bm25"] < weights["bm25"]
