@@ -134,3 +134,11 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.fail(f"shared corpus missing: {path} (tests expect ../shared beside the checkout)")
     return path
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """The small hand-built graph of ``tests/fixtures/graphs.py``, once per test module."""
+    from tests.fixtures.graphs import tiny_graph
+
+    return tiny_graph()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from graph.paths import entity_view, shortest_paths
 from graph.schema import STRUCTURE_TYPES
 from tests.fixtures.graphs import (
@@ -19,41 +17,35 @@ from tests.fixtures.graphs import (
     SOCIETY,
     TASK_A,
     TASK_B,
-    tiny_graph,
 )
 
 
-@pytest.fixture(scope="module")
-def g():
-    return tiny_graph()
-
-
-def test_the_view_leaves_out_structure(g):
-    view = entity_view(g)
-    assert not any(g.nodes[n]["type"] in STRUCTURE_TYPES for n in view)
+def test_the_view_leaves_out_structure(tiny):
+    view = entity_view(tiny)
+    assert not any(tiny.nodes[n]["type"] in STRUCTURE_TYPES for n in view)
     assert SECTION not in view and DOC_NODE not in view and FIGURE not in view
     assert view.has_edge(TASK_A, KECHUANG) and view.has_edge(LAW, MUSEUM)
 
 
-def test_a_programme_reaches_a_department_through_a_task(g):
-    assert shortest_paths(g, KECHUANG, SOCIETY) == [[KECHUANG, TASK_A, SOCIETY], [KECHUANG, TASK_B, SOCIETY]]
+def test_a_programme_reaches_a_department_through_a_task(tiny):
+    assert shortest_paths(tiny, KECHUANG, SOCIETY) == [[KECHUANG, TASK_A, SOCIETY], [KECHUANG, TASK_B, SOCIETY]]
 
 
-def test_all_shortest_paths_up_to_the_limit(g):
-    paths = shortest_paths(g, HAIZHI, POPULAR)
+def test_all_shortest_paths_up_to_the_limit(tiny):
+    paths = shortest_paths(tiny, HAIZHI, POPULAR)
     assert {tuple(p) for p in paths} == {
         (HAIZHI, TASK_B, KECHUANG, TASK_A, POPULAR),
         (HAIZHI, TASK_B, SOCIETY, TASK_A, POPULAR),
     }
-    assert len(shortest_paths(g, HAIZHI, POPULAR, limit=1)) == 1
+    assert len(shortest_paths(tiny, HAIZHI, POPULAR, limit=1)) == 1
 
 
-def test_unconnected_or_structural_ends_have_no_path(g):
-    assert shortest_paths(g, PARAGRAPH, HAIZHI) == []  # the paragraph only states a figure
-    assert shortest_paths(g, FIGURE, HAIZHI) == [] and shortest_paths(g, DOC_NODE, LAW) == []
+def test_unconnected_or_structural_ends_have_no_path(tiny):
+    assert shortest_paths(tiny, PARAGRAPH, HAIZHI) == []  # the paragraph only states a figure
+    assert shortest_paths(tiny, FIGURE, HAIZHI) == [] and shortest_paths(tiny, DOC_NODE, LAW) == []
 
 
-def test_a_prebuilt_view_gives_the_same_paths(g):
-    view = entity_view(g)
-    assert shortest_paths(g, MUSEUM, POPULAR, view=view) == shortest_paths(g, MUSEUM, POPULAR)
-    assert shortest_paths(g, MUSEUM, POPULAR, view=view)[0] == [MUSEUM, LAW, TASK_A, POPULAR]
+def test_a_prebuilt_view_gives_the_same_paths(tiny):
+    view = entity_view(tiny)
+    assert shortest_paths(tiny, MUSEUM, POPULAR, view=view) == shortest_paths(tiny, MUSEUM, POPULAR)
+    assert shortest_paths(tiny, MUSEUM, POPULAR, view=view)[0] == [MUSEUM, LAW, TASK_A, POPULAR]
