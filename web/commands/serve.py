@@ -6,6 +6,9 @@ import argparse
 import ipaddress
 import logging
 import sys
+import time
+
+from waitress.channel import HTTPChannel
 
 from graph.home import BUNDLED_CORPUS, current_version, home
 
@@ -41,34 +44,73 @@ def url_for(host: str, port: int) -> str:
 # Held connections: waitress's default of 100 open connections lets a hundred idle clients shut
 # everyone else out, and an idle one is dropped only after two minutes. Here many more may be open
 # (poll() has no descriptor ceiling, unlike select()), an idle one is dropped after 30 s, checked
-# every 5 s.
+# every 5 s. Waitress counts any byte as activity, so a client sending one header byte every few
+# seconds would never be idle: a request's headers must also arrive whole within HEADER_TIMEOUT_S of
+# its first byte, or the connection is closed (at the next byte; a client that falls silent instead
+# is idle). The body is not bounded this way: an upload on a slow link may take its time.
 CONNECTION_LIMIT = 1000
 IDLE_TIMEOUT_S = 30
+HEADER_TIMEOUT_S = 10
 CLEANUP_INTERVAL_S = 5
 
 
-def make_server(app, host: str, port: int, threads: int):
-    """A waitress server for ``app`` with the connection limits above; raises OSError when it cannot listen."""
-    from waitress.server import create_server
+class HeaderDeadlineChannel(HTTPChannel):
+    """A waitress connection that is closed when a request's headers take longer than ``header_timeout``."""
 
-    return create_server(
+    header_timeout: float = HEADER_TIMEOUT_S
+    request_started = 0.0  # when the first byte of the request being read arrived
+
+    def received(self, data: bytes) -> bool:
+        now = time.monotonic()
+        pending = self.request
+        if pending is not None and not pending.headers_finished and now - self.request_started > self.header_timeout:
+            self.will_close = True  # the main loop closes it; nothing of the request is served
+            return False
+        result = super().received(data)
+        if self.request is not pending:  # a new request began in this data
+            self.request_started = now
+        return result
+
+
+def make_server(
+    app,
+    host: str,
+    port: int,
+    threads: int,
+    idle_timeout: float = IDLE_TIMEOUT_S,
+    header_timeout: float = HEADER_TIMEOUT_S,
+):
+    """A waitress server for ``app`` with the connection limits above; raises OSError when it cannot listen."""
+    from waitress.server import BaseWSGIServer, create_server
+
+    listeners: dict = {}
+    server = create_server(
         app,
+        map=listeners,
         host=host,
         port=port,
         threads=threads,
         ident="policykg",
         connection_limit=CONNECTION_LIMIT,
-        channel_timeout=IDLE_TIMEOUT_S,
-        cleanup_interval=CLEANUP_INTERVAL_S,
+        channel_timeout=idle_timeout,
+        cleanup_interval=min(CLEANUP_INTERVAL_S, idle_timeout),
         asyncore_use_poll=True,
     )
+    channel = type(HeaderDeadlineChannel.__name__, (HeaderDeadlineChannel,), {"header_timeout": header_timeout})
+    for listener in list(listeners.values()):  # one per address the host name resolves to
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = channel
+    return server
 
 
-def start_background(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
-    """Serve ``app`` under waitress from a daemon thread; returns (server, base URL). Stop with server.close()."""
+def start_background(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8, **timeouts: float):
+    """Serve ``app`` under waitress from a daemon thread; returns (server, base URL). Stop with server.close().
+
+    ``timeouts``: ``idle_timeout`` and ``header_timeout`` in seconds, as for ``make_server``.
+    """
     import threading
 
-    server = make_server(app, host, port, threads)
+    server = make_server(app, host, port, threads, **timeouts)
     threading.Thread(target=server.run, name="policykg-waitress", daemon=True).start()
     return server, url_for(host, server.effective_port)
 
