@@ -14,8 +14,9 @@ EDGES = " 。.（）()"  # stripped from both ends of a name
 def responsibility_names(line: str, start: int, end: int, lexicon: Lexicon) -> list[tuple[str, int, int]]:
     """The department names in ``line[start:end]`` with their positions in ``line``.
 
-    Markup (tags, link targets, web addresses; ``responsibility_markup``) is blanked first, then the rest
-    is split at ``name_separators`` and at the blanks; a piece that is not shaped as a name
+    Markup (tags such as ``<br/>``, character references such as ``&nbsp;``, link targets, web addresses;
+    ``responsibility_markup``) is blanked first, then the rest is split at ``name_separators`` and at the
+    blanks, so names joined only by markup come apart; a piece that is not shaped as a name
     (``department_name``: a Chinese character, no label colon) is left out.
     """
     structure = lexicon.structure

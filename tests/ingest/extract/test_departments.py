@@ -32,6 +32,10 @@ def names(line: str, lexicon) -> list[str]:
         ("学会部 https://example.org/a/b/c", ["学会部"]),
         ("办公室<br/>配合单位：学会部", ["办公室"]),
         ("普及部、普及部", ["普及部"]),
+        ("普及部<br>学会部<BR/>组织部<br />财政厅", ["普及部", "学会部", "组织部", "财政厅"]),
+        ("<p>普及部</p><p>学会部</p>", ["普及部", "学会部"]),
+        ("普及部&nbsp;学会部&#12289;组织部&#x3001;财政厅", ["普及部", "学会部", "组织部", "财政厅"]),
+        ("科技部&amp;财政厅", ["科技部", "财政厅"]),
     ],
 )
 def test_markup_and_slashes_give_only_names(line, expected, lexicon):
@@ -65,4 +69,21 @@ def test_a_marked_up_document_gives_its_departments_with_their_roles(tmp_path, l
         ("财政厅", "supporting"),
         ("调宣部", "supporting"),
     ]
+    assert all(doc.text[m.start : m.end] == m.surface for m in mentions)
+
+
+def test_a_plain_text_document_with_line_break_tags_splits_its_responsibility_lines(tmp_path, lexicon):
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "科普试点方案\n\n一、重点任务\n\n"
+        "1. 建设科普教育基地。责任部室（单位）：普及部<br>学会部<br/>组织部\n\n"
+        "2. 开展学术交流。责任部室（单位）：学会部&nbsp;普及部<BR />财政厅。\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, "plan", lexicon)
+    assert [(u.departments, u.roles) for u in doc.units if u.departments] == [
+        (["普及部", "学会部", "组织部"], ["lead", "supporting", "supporting"]),
+        (["学会部", "普及部", "财政厅"], ["lead", "supporting", "supporting"]),
+    ]
+    mentions = extract_departments(doc)
     assert all(doc.text[m.start : m.end] == m.surface for m in mentions)
