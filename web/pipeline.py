@@ -183,6 +183,16 @@ def add_files(
         return change
 
 
+def rebuild(warn: Callable[[str], None], progress: bool = True, model: str | None = None) -> dict:
+    """A new version of the served corpus, built again whole (e.g. with another encoder ``model``).
+
+    ValueError when no version is served or it does not record its corpus.
+    """
+    with build_lock():
+        previous = require_version()
+        return _rebuild(read_corpus(previous), previous, [], warn, progress, True, model)
+
+
 def remove_document(
     doc: str,
     warn: Callable[[str], None],

@@ -9,7 +9,7 @@ import pytest
 from graph.home import build_lock, current_version
 from graph.store import load_graph
 from web.cli import main
-from web.pipeline import build_all
+from web.pipeline import build_all, rebuild
 
 
 def snapshot(home) -> dict:
@@ -57,3 +57,15 @@ def test_a_build_while_another_runs_is_refused_in_one_line(mini_home, mini_plan,
     err = capsys.readouterr().err
     assert "another build is running" in err and len(err.strip().splitlines()) == 1
     assert current_version() == served
+
+
+def test_rebuild_makes_a_new_version_of_the_served_corpus_with_its_index(mini_home):
+    first = current_version()
+    assert first is not None
+    before = load_graph(first.graph_path)
+    summary = rebuild(warn=lambda _: None, progress=False)
+    second = current_version()
+    assert second is not None and second.id == summary["version"] != first.id
+    assert summary["index"]["units"] > 0 and second.index_path.is_dir()
+    after = load_graph(second.graph_path)
+    assert sorted(after.nodes) == sorted(before.nodes)
