@@ -49,6 +49,27 @@ def _with(config, **changes):
     return type(config)(**{**config.__dict__, **changes})
 
 
+def with_settings(config, settings: list[str]):
+    """``config`` with ``SECTION.FIELD=VALUE`` settings of its ``expansion`` and ``rerank`` parts
+    replaced (values read as JSON: true, 0.3, 30), so a variant is measured without editing the
+    lexicon; ValueError on an unknown section or field or a value that is not JSON."""
+    import dataclasses
+    import json
+
+    for setting in settings:
+        name, sep, value = setting.partition("=")
+        section, _, key = name.partition(".")
+        part = getattr(config, section, None) if section in ("expansion", "rerank") else None
+        if not sep or part is None or key not in {f.name for f in dataclasses.fields(part)}:
+            raise ValueError(f"unknown setting {setting!r} (expansion.FIELD=VALUE or rerank.FIELD=VALUE)")
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError(f"the value of {setting!r} is not JSON (true, 0.3, 30)") from None
+        config = _with(config, **{section: dataclasses.replace(part, **{key: parsed})})
+    return config
+
+
 def prepare_home(home: str | None) -> str:
     if home:
         return home
@@ -146,6 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--no-entity-set", action="store_true", help="skip the graph-derived entity queries (graph signal check)"
     )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.FIELD=VALUE",
+        help="override a query expansion or re-ranking setting of search.json, e.g. expansion.aliases=true",
+    )
+    p.add_argument("--modes-only", action="store_true", help="score bm25, dense and hybrid only, no ablations")
     args = p.parse_args(argv)
     try:
         queries = select_split(load_queries(Path(args.file)), args.split)
@@ -158,9 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     from search.engine import Searcher
     from search.index import load_index
 
-    index, config = load_index(), load_config()
+    index = load_index()
+    try:
+        config = with_settings(load_config(), args.set)
+    except ValueError as exc:
+        p.error(str(exc))
+    chosen = variants(config)[: len(MODES) if args.modes_only else None]
     rows, details = [], {}
-    for label, mode, cfg in variants(config):
+    for label, mode, cfg in chosen:
         mean, per_query = evaluate(Searcher(index, cfg), queries, mode)
         rows.append((label, mean))
         details[label] = per_query

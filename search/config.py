@@ -10,7 +10,9 @@ from pathlib import Path
 
 from ingest.lexicon import DEFAULT_DIR
 
+from .expand import ExpansionConfig
 from .fusion import Confidence
+from .rerank import RerankConfig
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class SearchConfig:
     normalise: str = "zscore"
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
     confidence: Confidence | None = None  # per-query weighting of the fused signals by their sureness
+    expansion: ExpansionConfig = ExpansionConfig()  # extra BM25 query terms from the graph and the corpus
+    rerank: RerankConfig = RerankConfig()  # the ranking's head re-ordered by sentence similarity
     max_highlights: int = 2
     highlight_within: float = 0.9
 
@@ -61,6 +65,8 @@ def parse_config(data: dict) -> SearchConfig:
         normalise=section("fusion").get("normalise", "zscore"),
         weights={k: dict(v) for k, v in section("fusion").items() if isinstance(v, dict) and k != "confidence"},
         confidence=Confidence(**section("fusion")["confidence"]) if "confidence" in section("fusion") else None,
+        expansion=ExpansionConfig(**section("expansion")),
+        rerank=RerankConfig(**section("rerank")),
         max_highlights=section("highlight").get("max_sentences", 2),
         highlight_within=section("highlight").get("within", 0.9),
     )

@@ -15,16 +15,20 @@ from .cache import RANKINGS_KEPT, LRUCache
 from .config import SearchConfig, load_config
 from .encoder import Encoder, get_encoder, model_path
 from .errors import EncoderMissing, IndexMissing, QueryError
+from .expand import Expansion, alias_terms, expanded_scores, feedback_terms, inverse_frequency
 from .fusion import fuse
+from .graph_signal import EntityMatch
 from .highlight import highlights
 from .index import REBUILD, SearchIndex, load_index
 from .normalise import check_query
+from .rerank import rerank
 from .tokenize import Tokenizer
 from .units import LinkedEntity, UnitKind
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_K = 1000
 VECTORS_CACHED = 4096  # query vectors kept per searcher (2 KB each for a 512-dimension model)
+UNITS_TOKENISED = 4096  # units' BM25 tokens kept for pseudo-relevance feedback
 
 
 @dataclass
@@ -92,6 +96,7 @@ class Searcher:
         self.config = config or load_config()
         self.rankings: LRUCache = LRUCache(RANKINGS_KEPT) if rankings is None else rankings
         self.vectors: LRUCache = LRUCache(VECTORS_CACHED)
+        self.unit_tokens: LRUCache = LRUCache(UNITS_TOKENISED)
         self._model = model
         self._encoder: Encoder | None = None
         self._tokenizer: Tokenizer | None = None
@@ -174,11 +179,35 @@ class Searcher:
         rows = np.repeat(starts - offsets, lengths) + np.arange(lengths.sum())
         return rows, offsets
 
+    def _expansion(self, tokens: list[str], found: list[EntityMatch], qvec: np.ndarray | None) -> Expansion:
+        """Extra BM25 terms for the query: its entities' other names, and the terms that stand out
+        in the units the dense signal ranks best (each source as ``config.expansion`` switches it)."""
+        config = self.config.expansion
+        terms: dict[str, float] = {}
+        if config.aliases and found:
+            for term in alias_terms(found, self.index.entities, self.tokenizer.query, tokens):
+                terms[term] = config.alias_weight
+        if config.feedback and qvec is not None:
+            _, ids = self.index.unit_vectors.search(qvec, config.feedback_units)
+            texts = [self._unit_tokens(int(i)) for i in ids[0] if i >= 0]
+            idf = inverse_frequency(self.index.lexical)
+            for term, share in feedback_terms(texts, idf, [*tokens, *terms], config).items():
+                terms[term] = config.feedback_weight * share
+        return Expansion(terms)
+
+    def _unit_tokens(self, unit: int) -> list[str]:
+        text = self.index.units[unit].lexical_text(self.config.context_in_text)
+        return self.unit_tokens.get_or_make(unit, lambda: self.tokenizer.document(text))
+
     def _signals(
-        self, tokens, qvec, lift, mode: str
+        self, tokens, qvec, lift, mode: str, expansion: Expansion
     ) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
         weights = self.config.weights[mode]
-        bm25 = self.index.lexical.scores(tokens) if weights.get("bm25") else None
+        bm25 = None
+        if weights.get("bm25"):
+            bm25 = self.index.lexical.scores(tokens)
+            if expansion:
+                bm25 = expanded_scores(bm25, expansion, self.index.lexical.scores)
         lift = lift if weights.get("graph") else None
         pool = self._pool(bm25, qvec, lift)
         signals: dict[str, np.ndarray] = {}
@@ -221,11 +250,13 @@ class Searcher:
         if not content:
             raise QueryError("查询只有疑问词，请说明要找什么 (the query holds only question words)")
         weights = self.config.weights[mode]
-        found = self.index.entities.find(query) if weights.get("graph") else []
-        lift = self.index.entities.signal(found) if found else None
+        graph = bool(weights.get("graph"))
+        found = self.index.entities.find(query) if graph or self.config.expansion.aliases else []
+        lift = self.index.entities.signal(found) if found and graph else None
         dense = bool(weights.get("dense") or weights.get("sentence"))
         qvec = self._query_vector(content) if dense else None
-        pool, signals, piece_scores = self._signals(tokens, qvec, lift, mode)
+        expansion = self._expansion(tokens, found, qvec) if weights.get("bm25") else Expansion({})
+        pool, signals, piece_scores = self._signals(tokens, qvec, lift, mode, expansion)
         entities = [{"node": m.node, "name": m.name, "start": m.start, "end": m.end} for m in found]
         if mode == "bm25":  # lexical search returns only units holding a query word
             keep = signals["bm25"] > 0
@@ -236,7 +267,12 @@ class Searcher:
         # a single signal keeps its own scale (a BM25 score means something); several are normalised
         method = self.config.normalise if sum(1 for w in weights.values() if w) > 1 else "none"
         fused = fuse(signals, weights, method, self.config.confidence)
-        order = np.lexsort((pool, -fused))[:limit]
+        order = np.lexsort((pool, -fused))
+        if self.config.rerank.enabled and "sentence" in signals:
+            moved, scores = rerank(fused[order], signals["sentence"][order], self.config.rerank)
+            order, fused = order[moved], np.empty_like(fused)
+            fused[order] = scores
+        order = order[:limit]
         pieces = (piece_scores[0][order], piece_scores[1]) if piece_scores is not None else None
         return Ranking(
             query,
