@@ -1,14 +1,78 @@
-"""BM25 over jieba tokens with bm25s: a sparse matrix, saved as .npy files and loaded memory-mapped."""
+"""BM25 over jieba tokens with bm25s: a sparse matrix, saved as .npy files and loaded memory-mapped.
+
+The matrix is computed here from token ids, whole-array (bm25s's own indexing counts document by
+document in Python), with bm25s's defaults (Lucene BM25, k1 1.5, b 0.75, float32), and handed to a
+``bm25s.BM25`` that saves, loads and scores it. The vocabulary is sorted, so the same tokens give the
+same matrix however they were gathered.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+# bm25s cannot index an empty corpus or empty documents' vocabulary; a placeholder token that no
+# query can produce (it holds a space) keeps every row and every document valid.
+PLACEHOLDER = " "
+
+
+@dataclass
+class TokenTable:
+    """Every unit's tokens as ids into ``vocab``: unit ``i`` holds ``ids[offsets[i]:offsets[i + 1]]``."""
+
+    vocab: list[str]
+    ids: np.ndarray  # int32
+    offsets: np.ndarray  # (N + 1,) int64
+
+    @classmethod
+    def from_tokens(cls, docs: list[list[str]]) -> TokenTable:
+        vocab = sorted({t for tokens in docs for t in tokens})
+        index = {t: i for i, t in enumerate(vocab)}
+        ids = np.fromiter((index[t] for tokens in docs for t in tokens), dtype=np.int32)
+        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum([len(tokens) for tokens in docs], out=offsets[1:])
+        return cls(vocab, ids, offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def tokens(self, unit: int) -> list[str]:
+        return [self.vocab[i] for i in self.ids[self.offsets[unit] : self.offsets[unit + 1]]]
+
+
+def _matrix(table: TokenTable, k1: float, b: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(vocab, data, indices, indptr) of the CSC score matrix (columns: tokens; rows: documents)."""
+    lengths = np.diff(table.offsets)
+    empty = np.flatnonzero(lengths == 0)
+    if len(table) == 0:
+        empty = np.zeros(1, dtype=np.int64)
+        lengths = np.zeros(1, dtype=np.int64)
+    vocab = table.vocab
+    docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    terms = table.ids.astype(np.int64)
+    if len(empty):
+        vocab = sorted([*vocab, PLACEHOLDER])
+        shift = vocab.index(PLACEHOLDER)
+        terms = np.concatenate([np.where(terms >= shift, terms + 1, terms), np.full(len(empty), shift)])
+        docs = np.concatenate([docs, empty])
+        lengths = np.maximum(lengths, 1)
+    n_docs = len(lengths)
+    pairs, tf = np.unique(terms * n_docs + docs, return_counts=True)  # sorted by term, then document
+    cols, rows = pairs // n_docs, pairs % n_docs
+    df = np.bincount(cols, minlength=len(vocab))
+    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    scale = k1 * ((1 - b) + b * lengths.astype(np.float64) / lengths.mean())
+    tf = tf.astype(np.float32).astype(np.float64)
+    data = (idf[cols] * (tf / (scale[rows] + tf))).astype(np.float32)
+    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    return vocab, data, rows.astype(np.int32), indptr
 
 
 class LexicalIndex:
@@ -18,11 +82,18 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, docs: list[list[str]]) -> LexicalIndex:
+        return cls.from_table(TokenTable.from_tokens(docs))
+
+    @classmethod
+    def from_table(cls, table: TokenTable) -> LexicalIndex:
         retriever = bm25s.BM25()
-        # bm25s cannot index an empty corpus or empty documents' vocabulary; a placeholder token
-        # that no query can produce (it holds a space) keeps every row and every document valid.
-        retriever.index([tokens or [" "] for tokens in docs] or [[" "]], show_progress=False)
-        return cls(retriever, len(docs))
+        vocab, data, indices, indptr = _matrix(table, retriever.k1, retriever.b)
+        retriever.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": max(len(table), 1)}
+        retriever.vocab_dict = {t: i for i, t in enumerate(vocab)}
+        retriever.vocab_dict[""] = len(vocab)  # as bm25s adds for queries with no known token
+        retriever.unique_token_ids_set = set(retriever.vocab_dict.values())
+        retriever.nonoccurrence_array = None
+        return cls(retriever, len(table))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every document for the query tokens (zeros when none is known)."""

@@ -8,6 +8,8 @@ Layout of ``index/`` (see ``graph.home`` for the versions around it)::
     words.txt        the user words jieba was taught, so queries are cut as documents were
     entities.json    entity names and aliases for the graph signal
     bm25/            bm25s matrix (memory-mapped on load)
+    tokens/          every unit's tokens by the SHA-256 of its text (``search.token_cache``), which the
+                     next build reuses for texts that did not change
     units.faiss      one vector per unit (pooled over its pieces and its heading)
     pieces.faiss     one vector per piece (max-pooled per unit at query time)
     cache/           every encoded text's raw vector by the text's SHA-256 (``search.vector_cache``),
@@ -22,7 +24,6 @@ with a message telling the user to run ``policykg build``.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ from .config import SearchConfig, load_config
 from .encoder import Encoder, get_encoder, model_path, normalise_rows, resolve_dtype
 from .errors import IndexMissing
 from .graph_signal import EntityTable, entities_from_graph
+from .progress import progress_bar
+from .token_cache import load_tokens, save_tokens, tokenise
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
 from .units import SearchUnit, unit_pieces, units_from_graph
 from .vector_cache import fill_from_cache, save_cache, text_keys
@@ -59,6 +62,7 @@ class BuildStats:
     pieces: int
     encoded: int  # distinct texts sent to the model (pieces and headings, deduplicated)
     reused: int  # distinct texts whose vectors came from the previous index instead
+    cut: int  # units jieba cut (the others' tokens came from the previous index)
     tokenize_seconds: float
     encode_seconds: float
     vectors_seconds: float
@@ -126,19 +130,12 @@ def _guard(load):
         raise IndexMissing(f"搜索索引已损坏 (search index is unreadable: {exc}; {REBUILD})") from None
 
 
-def _progress(total: int, desc: str, progress: bool | None):
-    enabled = sys.stderr.isatty() if progress is None else progress
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, disable=not enabled, mininterval=2.0)
-
-
 def encode_texts(encoder: Encoder, texts: list[str], config: SearchConfig, progress: bool | None = None) -> np.ndarray:
     """Raw (not normalised) vectors of ``texts``, shortest first in blocks so batches pad little."""
     order = np.argsort([len(t) for t in texts], kind="stable")
     out = np.zeros((len(texts), encoder.info.dim), dtype=np.float32)
     block = config.batch_size * 16
-    with _progress(len(texts), "encode", progress) as bar:
+    with progress_bar(len(texts), "encode", progress) as bar:
         for start in range(0, len(texts), block):
             idx = order[start : start + block]
             out[idx] = encoder.encode([texts[i] for i in idx], batch_size=config.batch_size)
@@ -204,8 +201,8 @@ def build_index(
     progress: bool | None = None,
     reuse: Path | None = None,
 ) -> BuildStats:
-    """Write a complete index into ``folder`` (new or empty), taking the vectors of texts the index
-    at ``reuse`` (if any, built with the same model) already encoded."""
+    """Write a complete index into ``folder`` (new or empty), taking the tokens and vectors of texts
+    the index at ``reuse`` (if any) already cut and encoded (vectors only from the same model)."""
     config = config or load_config()
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,10 +212,12 @@ def build_index(
     words = user_words(lexicon_words() + [n for e in entities for n in [e["name"], *e["aliases"]]])
     tokenizer = Tokenizer(words, config)
     t0 = time.perf_counter()
-    docs = [tokenizer.document(u.lexical_text(config.context_in_text)) for u in units]
-    LexicalIndex.build(docs).save(folder / "bm25")
+    tokens = tokenise(units, tokenizer, config.context_in_text, load_tokens(reuse), progress)
+    LexicalIndex.from_table(tokens.table).save(folder / "bm25")
+    save_tokens(folder, tokens, tokenizer)
     tokenize_seconds = time.perf_counter() - t0
-    del docs
+    cut = tokens.cut
+    del tokens
 
     path = model_path(model)
     encoder = get_encoder(path, resolve_dtype(config.dtype), config.max_seq_length)
@@ -262,6 +261,7 @@ def build_index(
         "pieces": len(table),
         "encoded": len(missing),
         "reused": len(texts) - len(missing),
+        "cut": cut,
         "vectors": {"units": unit_kind, "pieces": piece_kind},
         "hnsw_ef_search": config.hnsw_ef_search,
         "tokenizer": tokenizer.signature,
@@ -275,6 +275,7 @@ def build_index(
         pieces=len(table),
         encoded=len(missing),
         reused=len(texts) - len(missing),
+        cut=cut,
         tokenize_seconds=tokenize_seconds,
         encode_seconds=encode_seconds,
         vectors_seconds=vectors_seconds,

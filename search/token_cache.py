@@ -1,0 +1,138 @@
+"""Every unit's BM25 tokens, kept by its text, so the next build cuts only texts that changed.
+
+``index/tokens/`` holds ``keys.npy`` (the SHA-256 of each unit's lexical text, uint8 rows),
+``ids.npy`` and ``offsets.npy`` (the units' tokens as ids into ``vocab.json``, unit by unit) and
+``rules.json`` (the tokenizer's rules: stop words and jieba's version). A build reuses a unit's
+tokens when the served index holds its text under the same rules and the text holds none of the user
+words added or dropped since (``search.tokenize.touched_by``); every other text is cut again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import TokenTable
+from .progress import progress_bar
+from .tokenize import Tokenizer, touched_by
+from .units import SearchUnit
+
+TOKENS = "tokens"
+
+
+@dataclass
+class CachedTokens:
+    keys: np.ndarray  # (N, 32) uint8
+    table: TokenTable
+    words: list[str]  # the user words the tokens were cut with
+    rules: dict
+
+
+@dataclass
+class Tokenised:
+    table: TokenTable
+    keys: np.ndarray
+    cut: int  # texts cut by jieba (the rest were reused)
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def load_tokens(index_folder: Path | None) -> CachedTokens | None:
+    """The token cache of the index at ``index_folder``; None when there is none or it is unreadable."""
+    if index_folder is None:
+        return None
+    folder = index_folder / TOKENS
+    try:
+        keys = np.load(folder / "keys.npy")
+        offsets = np.load(folder / "offsets.npy")
+        ids = np.load(folder / "ids.npy", mmap_mode="r")
+        vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        rules = json.loads((folder / "rules.json").read_text(encoding="utf-8"))
+        words = (index_folder / "words.txt").read_text(encoding="utf-8").split("\n")
+    except (OSError, ValueError):
+        return None
+    if keys.ndim != 2 or len(offsets) != len(keys) + 1 or (len(ids) and int(ids.max()) >= len(vocab)):
+        return None
+    return CachedTokens(keys, TokenTable(vocab, ids, offsets), [w for w in words if w], rules)
+
+
+def save_tokens(index_folder: Path, tokens: Tokenised, tokenizer: Tokenizer) -> None:
+    folder = index_folder / TOKENS
+    folder.mkdir()
+    np.save(folder / "keys.npy", tokens.keys)
+    np.save(folder / "ids.npy", tokens.table.ids)
+    np.save(folder / "offsets.npy", tokens.table.offsets)
+    (folder / "vocab.json").write_text(json.dumps(tokens.table.vocab, ensure_ascii=False), encoding="utf-8")
+    (folder / "rules.json").write_text(json.dumps(tokenizer.rules, ensure_ascii=False), encoding="utf-8")
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``starts[i] .. starts[i] + lengths[i]`` of every ``i``, concatenated."""
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
+def tokenise(
+    units: list[SearchUnit],
+    tokenizer: Tokenizer,
+    with_context: bool,
+    previous: CachedTokens | None = None,
+    progress: bool | None = None,
+) -> Tokenised:
+    """Every unit's search-mode tokens: taken from ``previous`` where still valid, cut otherwise."""
+    usable = previous is not None and previous.rules == tokenizer.rules
+    rows = {k.tobytes(): r for r, k in enumerate(previous.keys)} if previous is not None and usable else {}
+    changed = set(previous.words) ^ set(tokenizer.words) if previous is not None else set()
+    touched = touched_by(changed)
+    keys = np.zeros((len(units), 32), dtype=np.uint8)
+    take = np.full(len(units), -1, dtype=np.int64)
+    cut: dict[int, list[str]] = {}
+    with progress_bar(len(units), "tokenize", progress, unit="unit") as bar:
+        for i, unit in enumerate(units):
+            text = unit.lexical_text(with_context)
+            key = text_key(text)
+            keys[i] = np.frombuffer(key, dtype=np.uint8)
+            row = rows.get(key)
+            if row is not None and not (changed and touched(tokenizer.fold(text))):
+                take[i] = row
+            else:
+                cut[i] = tokenizer.document(text)
+            bar.update(1)
+    return Tokenised(_assemble(take, cut, previous), keys, len(cut))
+
+
+def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedTokens | None) -> TokenTable:
+    """One table from reused rows of ``previous`` (``take`` >= 0) and freshly cut tokens."""
+    reused = np.flatnonzero(take >= 0)
+    lengths = np.zeros(len(take), dtype=np.int64)
+    none = TokenTable([], np.zeros(0, np.int32), np.zeros(1, np.int64))
+    old = previous.table if previous is not None and len(reused) else none
+    old_vocab = old.vocab
+    lengths[reused] = old.offsets[take[reused] + 1] - old.offsets[take[reused]]
+    for i, tokens in cut.items():
+        lengths[i] = len(tokens)
+    offsets = np.zeros(len(take) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    vocab = sorted(set(old_vocab).union(*cut.values()))
+    index = {t: i for i, t in enumerate(vocab)}
+    ids = np.zeros(int(offsets[-1]), dtype=np.int64)
+    if len(reused):
+        old_to_new = np.fromiter((index[t] for t in old_vocab), dtype=np.int64, count=len(old_vocab))
+        src = _ranges(old.offsets[take[reused]], lengths[reused])
+        ids[_ranges(offsets[reused], lengths[reused])] = old_to_new[np.asarray(old.ids)[src]]
+    fresh = np.fromiter(cut, dtype=np.int64, count=len(cut))
+    if len(fresh):
+        ids[_ranges(offsets[fresh], lengths[fresh])] = np.fromiter(
+            (index[t] for i in fresh for t in cut[int(i)]), dtype=np.int64, count=int(lengths[fresh].sum())
+        )
+    used = np.zeros(len(vocab), dtype=bool)
+    used[ids] = True
+    renumber = np.cumsum(used) - 1
+    kept = [t for t, u in zip(vocab, used, strict=True) if u]
+    return TokenTable(kept, renumber[ids].astype(np.int32), offsets)

@@ -1,0 +1,160 @@
+"""An index built with ``reuse`` (the previous version's index) equals one built from scratch, and
+cuts and encodes only what changed: adding a document, removing it again, renaming an entity."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from graph.schema import EdgeType, NodeType, document_node_id, entity_node_id, unit_node_id
+from search.encoder import EncoderInfo
+from search.index import build_index, index_source, load_index
+from search.tokenize import Tokenizer
+from tests.fixtures.graphs import HAIZHI, TASK_B, tiny_graph
+from tests.fixtures.search_index import CharacterEncoder
+
+QUERIES = ["学术交流活动", "科普教育基地", "学术交流", "科创中国平台", "乡村人才培训", "海智计划年会", "建设"]
+OTHER = "other"
+OTHER_TITLE = "乡村工作要点"
+BASE_NAME = "学术交流活动"  # an organisation the other document names; the plan's task 1.1.2 holds it too
+
+
+class CountingEncoder(CharacterEncoder):
+    info = EncoderInfo("fake", "fake", 256, "float32", 256)
+
+    def __init__(self):
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:  # type: ignore[override]
+        self.texts += texts
+        return super().encode(texts)
+
+
+@pytest.fixture
+def encoder(monkeypatch):
+    fake = CountingEncoder()
+    monkeypatch.setattr("search.index.model_path", lambda model=None: "fake")
+    monkeypatch.setattr("search.index.get_encoder", lambda *args: fake)
+    return fake
+
+
+@pytest.fixture
+def cuts(monkeypatch):
+    """The texts jieba cuts for documents, in order."""
+    seen: list[str] = []
+    document = Tokenizer.document
+
+    def counting(self, text):
+        seen.append(text)
+        return document(self, text)
+
+    monkeypatch.setattr(Tokenizer, "document", counting)
+    return seen
+
+
+def with_other_document(graph):
+    """``graph`` plus a second document of two tasks; one names an organisation that is also a
+    word of the plan's task 1.1.2, so that task's text must be cut again with the new user word."""
+    graph = graph.copy()
+    doc = document_node_id(OTHER)
+    graph.add_node(doc, type=NodeType.DOCUMENT, name=OTHER_TITLE, doc=OTHER, title=OTHER_TITLE)
+    base = entity_node_id(NodeType.ORGANISATION, BASE_NAME)
+    graph.add_node(base, type=NodeType.ORGANISATION, name=BASE_NAME, aliases=[])
+    texts = ["1. 开展乡村人才培训。依托学术交流活动组织学习。", "2. 举办科技下乡活动，建设农村书屋。"]
+    for order, text in enumerate(texts):
+        node = unit_node_id(OTHER, "item", str(order + 1), True)
+        graph.add_node(
+            node,
+            type=NodeType.TASK,
+            doc=OTHER,
+            id=str(order + 1),
+            label=f"{order + 1}.",
+            title=text.split("。")[0][3:],
+            text=text,
+            order=order,
+            sentences=[[0, len(text), 0, len(text)]],
+        )
+        graph.add_edge(node, doc, key=EdgeType.PART_OF, type=EdgeType.PART_OF)
+    first = unit_node_id(OTHER, "item", "1", True)
+    graph.add_edge(first, base, key=EdgeType.MENTIONS, type=EdgeType.MENTIONS)
+    return graph
+
+
+def build(graph, folder, reuse=None):
+    return build_index(index_source(graph), folder, "test", progress=False, reuse=reuse)
+
+
+def assert_same_index(got_folder, want_folder):
+    got, want = load_index(got_folder), load_index(want_folder)
+    assert [u.to_json() for u in got.units] == [u.to_json() for u in want.units]
+    assert got.words == want.words and got.manifest["tokenizer"] == want.manifest["tokenizer"]
+    assert np.array_equal(got.pieces, want.pieces)
+    tokenizer = Tokenizer(want.words, _config())
+    for query in QUERIES:
+        tokens = tokenizer.query(query)
+        assert np.array_equal(got.lexical.scores(tokens), want.lexical.scores(tokens)), query
+        qvec = CharacterEncoder().encode([query])
+        for name in ("unit_vectors", "piece_vectors"):
+            got_scores, got_ids = getattr(got, name).search(qvec, 5)
+            want_scores, want_ids = getattr(want, name).search(qvec, 5)
+            assert np.array_equal(got_ids, want_ids) and np.allclose(got_scores, want_scores), (query, name)
+    assert np.allclose(got.unit_vectors.vectors(), want.unit_vectors.vectors())
+
+
+def _config():
+    from search.config import load_config
+
+    return load_config()
+
+
+def test_adding_then_removing_a_document_equals_building_from_scratch(tmp_path, encoder):
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+    build(plan, tmp_path / "plan")
+    build(both, tmp_path / "added", reuse=tmp_path / "plan")
+    build(plan, tmp_path / "removed", reuse=tmp_path / "added")
+    build(both, tmp_path / "both-scratch")
+    build(plan, tmp_path / "plan-scratch")
+    assert_same_index(tmp_path / "added", tmp_path / "both-scratch")
+    assert_same_index(tmp_path / "removed", tmp_path / "plan-scratch")
+    assert {u.doc for u in load_index(tmp_path / "added").units} == {"plan", OTHER}
+
+
+def test_only_new_texts_and_texts_holding_a_changed_user_word_are_cut_and_encoded(tmp_path, encoder, cuts):
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+    build(plan, tmp_path / "plan")
+    encoded_before, cut_before = len(encoder.texts), len(cuts)
+    stats = build(both, tmp_path / "added", reuse=tmp_path / "plan")
+    new_cuts = cuts[cut_before:]
+    # the other document's two tasks, and the plan's task holding the new user word
+    assert len(new_cuts) == 3 and stats.cut == 3
+    assert sum(BASE_NAME in text for text in new_cuts) == 2
+    assert sum(OTHER_TITLE in text for text in new_cuts) == 2
+    # vectors: only the other document's texts are new
+    assert encoder.texts[encoded_before:] and all("乡村" in t or "农村" in t for t in encoder.texts[encoded_before:])
+    assert stats.reused > 0
+    removed = build(plan, tmp_path / "removed", reuse=tmp_path / "added")
+    # removing drops the user word again: only the plan's task holding it is cut; nothing is encoded
+    assert removed.cut == 1 and cuts[-1].endswith(plan.nodes[TASK_B]["text"]) and removed.encoded == 0
+
+
+def test_a_renamed_entity_reaches_the_reused_units(tmp_path, encoder, cuts):
+    plan = tiny_graph()
+    build(plan, tmp_path / "before")
+    renamed = tiny_graph()
+    renamed.nodes[HAIZHI]["name"] = "海智人才计划"
+    build(renamed, tmp_path / "after", reuse=tmp_path / "before")
+    build(renamed, tmp_path / "scratch")
+    assert_same_index(tmp_path / "after", tmp_path / "scratch")
+    names = {e.name for u in load_index(tmp_path / "after").units for e in u.entities}
+    assert "海智人才计划" in names and "海智计划" not in names
+
+
+def test_a_damaged_token_cache_is_ignored(tmp_path, encoder):
+    plan = tiny_graph()
+    build(plan, tmp_path / "plan")
+    (tmp_path / "plan" / "tokens" / "vocab.json").write_text(json.dumps(["x"]), encoding="utf-8")
+    stats = build(plan, tmp_path / "again", reuse=tmp_path / "plan")
+    assert stats.cut == stats.units
+    assert_same_index(tmp_path / "again", tmp_path / "plan")
