@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 
 from flask import Blueprint, Flask, Response, jsonify, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException
 
 from graph.home import current_version
 from graph.records import to_json
@@ -28,15 +29,22 @@ BLUEPRINTS: list[str] = [
     "web.routes.pages",
     "web.routes.api",
     "web.routes.sparql",
+    "web.routes.documents_write",
+    "web.routes.admin",
 ]
+UPLOAD_MAX_MB = 20  # default upload limit (POLICYKG_UPLOAD_MAX_MB)
 
 log = logging.getLogger("policykg.web")
 
 MESSAGES = {
     400: "请求有误",
+    401: "需要管理令牌",
+    403: "无权操作",
     404: "页面不存在",
     405: "不支持该请求方法",
+    409: "操作冲突",
     413: "请求内容过大",
+    415: "不支持的文件格式",
     500: "服务器内部错误",
     503: "服务暂不可用",
 }
@@ -45,6 +53,7 @@ DETAILS = {
     404: "没有找到这个地址 (not found)",
     405: "不支持该请求方法 (method not allowed)",
     413: "请求内容过大 (request too large)",
+    415: "不支持的格式 (unsupported media type)",
     500: "服务器内部错误，请稍后再试 (internal server error)",
     503: "服务暂不可用 (service unavailable)",
 }
@@ -97,9 +106,26 @@ class ReadableJSON(DefaultJSONProvider):
     sort_keys = False
 
 
+def upload_limit(raw: str | None) -> int:
+    """``POLICYKG_UPLOAD_MAX_MB`` in bytes; a value that is not a positive number is a one-line error."""
+    try:
+        megabytes = float(raw) if raw and raw.strip() else UPLOAD_MAX_MB
+    except ValueError:
+        megabytes = 0
+    if not 0 < megabytes < 1e6:
+        raise ValueError(f"POLICYKG_UPLOAD_MAX_MB 必须是正数 (must be a positive number of megabytes, got {raw!r})")
+    return int(megabytes * 1024 * 1024)
+
+
 def create_app(config: dict | None = None) -> Flask:
+    """The app. Writes (``web.routes.auth``) are enabled by ``POLICYKG_ADMIN_TOKEN`` as it is when the
+    app is created (or ``ADMIN_TOKEN`` in ``config``); uploads are limited by ``POLICYKG_UPLOAD_MAX_MB``."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=64 * 1024)
+    app.config.update(
+        MAX_CONTENT_LENGTH=64 * 1024,
+        ADMIN_TOKEN=os.environ.get("POLICYKG_ADMIN_TOKEN", "").strip(),
+        UPLOAD_MAX_BYTES=upload_limit(os.environ.get("POLICYKG_UPLOAD_MAX_MB")),
+    )
     app.config.update(config or {})
     app.json = ReadableJSON(app)
     app.register_blueprint(ops)
@@ -114,8 +140,9 @@ def create_app(config: dict | None = None) -> Flask:
         default = type(exc).description
         message = exc.description if exc.description and exc.description != default else DETAILS.get(code, exc.name)
         response = error_response(code, message, exc.body if isinstance(exc, EntityNotFound) else None)
-        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        for name, value in exc.get_headers():  # Allow, WWW-Authenticate, Retry-After
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
     @app.errorhandler(GraphMissing)

@@ -4,6 +4,10 @@ A JSON route is declared with ``json_get``: it registers the Flask route, conver
 record with ``to_json`` (the one place the API turns records into JSON) and files the endpoint
 for the document. The response schema comes from the view's return annotation, walked through
 its type hints (dataclasses become components), so the document cannot drift from the records.
+
+A write (a POST or DELETE) is declared with ``json_write``: its view returns a ``Written`` (the record,
+the status and an optional Location), and it is documented with the bearer-token security scheme,
+only when the app has writes enabled (``spec(writes=True)``).
 """
 
 from __future__ import annotations
@@ -145,6 +149,32 @@ class Endpoint:
 ENDPOINTS: dict[str, Endpoint] = {}
 
 
+@dataclass
+class Write:
+    """A documented write operation: each status it answers with the record of its body and a description."""
+
+    path: str
+    method: str
+    summary: str
+    responses: dict[int, tuple[type, str]]
+    params: tuple[Param, ...]
+    body: dict | None  # the request body's OpenAPI object
+    tag: str
+
+
+@dataclass
+class Written:
+    """What a write view returns: the record, the status and where the written resource is now."""
+
+    record: Any
+    status: int
+    location: str | None = None
+
+
+WRITES: dict[tuple[str, str], Write] = {}
+BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "POLICYKG_ADMIN_TOKEN"}}
+
+
 def openapi_path(rule: str) -> str:
     """``/api/tasks/<doc>/<path:id_>`` -> ``/api/tasks/{doc}/{id}``."""
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "{" + json_name(m.group(1)) + "}", rule)
@@ -181,6 +211,38 @@ def json_get(
     return register
 
 
+def json_write(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    summary: str,
+    responses: Mapping[int, tuple[type, str]],
+    params: tuple[Param, ...] = (),
+    body: dict | None = None,
+    tag: str = "admin",
+) -> Callable[[Callable], Callable]:
+    """Register ``method rule`` on ``bp``; the view returns a ``Written``, answered as JSON with its
+    status (and Location header). ``responses`` maps every status to its body's record and meaning."""
+
+    def register(view: Callable) -> Callable:
+        path = openapi_path((bp.url_prefix or "") + rule)
+        WRITES[(path, method.lower())] = Write(path, method.lower(), summary, dict(responses), params, body, tag)
+
+        @functools.wraps(view)
+        def respond(*args, **kwargs):
+            written: Written = view(*args, **kwargs)
+            response = jsonify(to_json(written.record))
+            response.status_code = written.status
+            if written.location:
+                response.headers["Location"] = written.location
+            return response
+
+        bp.add_url_rule(rule, view.__name__, respond, methods=[method.upper()])
+        return view
+
+    return register
+
+
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -208,6 +270,21 @@ def _operation(endpoint: Endpoint, schemas: Schemas) -> dict:
         "parameters": [p.document() for p in endpoint.params],
         "responses": responses,
     }
+
+
+def _write_operation(write: Write, schemas: Schemas) -> dict:
+    operation: dict[str, Any] = {
+        "summary": write.summary,
+        "tags": [write.tag],
+        "security": [{name: []} for name in BEARER],
+        "parameters": [p.document() for p in write.params],
+        "responses": {
+            str(code): _json(schemas.of(record), text) for code, (record, text) in sorted(write.responses.items())
+        },
+    }
+    if write.body is not None:
+        operation["requestBody"] = write.body
+    return operation
 
 
 def _is_json(media_type: str) -> bool:
@@ -250,20 +327,28 @@ def _downloads(schemas: Schemas) -> dict:
     }
 
 
-def spec() -> dict[str, Any]:
-    """The OpenAPI document of every endpoint registered with ``json_get`` and the downloads."""
+def spec(writes: bool = False) -> dict[str, Any]:
+    """The OpenAPI document of every endpoint registered with ``json_get`` and the downloads, and with
+    ``writes`` the operations registered with ``json_write``."""
     schemas = Schemas()
-    paths = {path: {"get": _operation(e, schemas)} for path, e in sorted(ENDPOINTS.items())}
+    paths: dict[str, dict] = {path: {"get": _operation(e, schemas)} for path, e in sorted(ENDPOINTS.items())}
     paths.update(_downloads(schemas))
+    if writes:
+        for (path, method), write in sorted(WRITES.items()):
+            paths.setdefault(path, {})[method] = _write_operation(write, schemas)
+    components: dict[str, Any] = {"schemas": schemas.named_components()}
+    if writes:
+        components["securitySchemes"] = BEARER
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "policykg API",
             "version": "0.1.0",
             "description": "政策文件知识图谱与检索 (knowledge graph and search over Chinese policy documents). "
-            'Every response is JSON; errors are {"error": "…"} with status 400, 404, 405, 500 or 503.',
+            'Every response is JSON; errors are {"error": "…"} with status 400, 404, 405, 500 or 503 '
+            "(writes also 401, 403, 409, 413, 415).",
         },
         "servers": [{"url": "/"}],
         "paths": schemas.named(paths),
-        "components": {"schemas": schemas.named_components()},
+        "components": components,
     }

@@ -117,6 +117,26 @@ class DocumentPage(DocumentOverview):
     cites: list[DocumentJoin]
 
 
+@dataclass
+class DocumentAdded:
+    """An uploaded document: added (201), or already held with the same content (200)."""
+
+    id: str
+    title: str
+    tasks: int
+    version: str  # the version serving it
+
+
+@dataclass
+class DocumentRemoved:
+    """A removed document and the version served without it."""
+
+    id: str
+    title: str
+    version: str
+    documents: int  # documents left
+
+
 # -- the responsibility matrix ------------------------------------------------------------------
 @dataclass
 class MatrixDepartment:

@@ -29,6 +29,7 @@ from ..records import (
     TaskDetail,
 )
 from ..state import current
+from .auth import writes_enabled
 from .params import MAX_K, MAX_NAME, MAX_PAGE, MAX_QUERY, doc_arg, resolve_entity, search_page, text_arg, types_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -43,7 +44,7 @@ BAD = {400: ErrorBody}
 
 @json_get(bp, "/openapi.json", "本文档 (this document)", tag="ops", needs_graph=False)
 def openapi() -> dict[str, Any]:
-    return spec()
+    return spec(writes=writes_enabled())
 
 
 @json_get(bp, "/stats", "图谱统计 (graph counts)")
