@@ -5,7 +5,8 @@ Layout::
     current.json             the version being served: {"version": ID, "built": time, "previous": ID}
     build.lock               held (flock) by the one build running in this home
     versions/ID/             one complete build: graph.json, index/ (the search index), corpus.json
-                             and sources/ (the files it was built from, by content), …
+                             sources/ (the files it was built from, by content), documents/
+                             (their ingest results, by content), …
     versions/.staging-ID/    a build in progress, renamed to versions/ID once complete
 
 A build takes the lock, stages a new version, renames it into ``versions/`` and then replaces
@@ -70,6 +71,11 @@ class Version:
     def corpus_path(self) -> Path:
         """The manifest of the source files this version was built from."""
         return self.path / "corpus.json"
+
+    @property
+    def documents_path(self) -> Path:
+        """Its documents' ingest results, kept for the next build (``ingest.docstore``)."""
+        return self.path / "documents"
 
     @property
     def sources_path(self) -> Path:

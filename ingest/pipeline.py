@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .docstore import DocumentStore, Kept, names_digest
 from .extract import extract
 from .extract.programmes import extract_programmes
 from .lexicon import Lexicon, load_lexicon
@@ -64,33 +67,101 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     return explicit, found
 
 
+@dataclass
+class Ingested:
+    """A corpus's documents, each with what a later build needs to reuse it (``ingest.docstore``)."""
+
+    kept: list[Kept]
+    known: frozenset[str]  # the programme names every document was extracted with
+    reused: set[str] = field(default_factory=set)  # content digests of results the store holds as they are
+
+    @property
+    def docs(self) -> list[Document]:
+        return [k.doc for k in self.kept]
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read(
+    paths: Iterable[str | Path],
+    lexicon: Lexicon,
+    warn: Callable[[str], None],
+    progress: Callable[[Iterable], Iterable],
+    store: DocumentStore | None,
+) -> list[tuple[Document, Kept | None]]:
+    """Each file read (or taken from ``store`` by its content), with the kept result it came from."""
+    explicit, found = expand_paths(paths)
+    read: list[tuple[Document, Kept | None]] = []
+    taken: set[str] = set()
+    for path in progress(explicit + found):
+        doc_id = _doc_id(path, taken)
+        kept = store.find(_file_sha256(path), doc_id) if store is not None and path.is_file() else None
+        if kept is not None:
+            kept.doc.path = str(path)
+            read.append((kept.doc, kept))
+            continue
+        try:
+            read.append((load_document(path, doc_id, lexicon), None))
+        except IngestError as exc:
+            if path in explicit:
+                raise
+            warn(str(exc))
+    if not read:
+        raise IngestError("没有可导入的文档 (no documents to ingest)")
+    return read
+
+
+def ingest_documents(
+    paths: Iterable[str | Path],
+    lexicon: Lexicon,
+    warn: Callable[[str], None] = lambda _msg: None,
+    progress: Callable[[Iterable], Iterable] = lambda it: it,
+    store: DocumentStore | None = None,
+) -> Ingested:
+    """Ingest files and folders, reusing what ``store`` kept of files with the same content.
+
+    An unreadable explicit file raises IngestError; one found in a folder is reported through
+    ``warn`` and skipped. A kept document is extracted again only when a programme name that became
+    known or unknown since it was kept occurs in its text."""
+    read = _read(paths, lexicon, warn, progress, store)
+    # Programme names discovered in any document are recognised in all of them.
+    known = set(lexicon.programmes.names())
+    digest = names_digest("", known)
+    kept: list[Kept] = []
+    for doc, old in read:
+        if old is not None and old.known_before == digest:
+            discovered = old.discovered
+        else:
+            found = extract_programmes(doc.text, lexicon, known)
+            discovered = frozenset(m.surface for m in found if m.type == "Programme") - known
+        kept.append(Kept(doc, digest, discovered))
+        known |= discovered
+        digest = names_digest(digest, discovered)
+    changed = known ^ store.known if store is not None else set()
+    reused = set()
+    for entry, (doc, old) in zip(kept, progress(read), strict=True):
+        if old is not None and not any(name in doc.text for name in changed):
+            if old.known_before == entry.known_before:
+                reused.add(doc.sha256)
+        else:
+            doc.mentions, doc.citations, doc.aliases = [], [], {}
+            extract(doc, lexicon, known)
+        for w in doc.warnings:
+            warn(w)
+    return Ingested(kept, frozenset(known), reused)
+
+
 def ingest(
     paths: Iterable[str | Path],
     lexicon: Lexicon | None = None,
     warn: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
 ) -> list[Document]:
-    """Ingest files and folders. An unreadable explicit file raises IngestError; one found in a
-    folder is reported through ``warn`` and skipped."""
-    lexicon = lexicon or load_lexicon()
-    explicit, found = expand_paths(paths)
-    docs: list[Document] = []
-    taken: set[str] = set()
-    for path in progress(explicit + found):
-        try:
-            docs.append(load_document(path, _doc_id(path, taken), lexicon))
-        except IngestError as exc:
-            if path in explicit:
-                raise
-            warn(str(exc))
-    if not docs:
-        raise IngestError("没有可导入的文档 (no documents to ingest)")
-    # Programme names discovered in any document are recognised in all of them.
-    known = set(lexicon.programmes.names())
-    for doc in docs:
-        known |= {m.surface for m in extract_programmes(doc.text, lexicon, known) if m.type == "Programme"}
-    for doc in progress(docs):
-        extract(doc, lexicon, known)
-        for w in doc.warnings:
-            warn(w)
-    return docs
+    """Ingest files and folders (see ``ingest_documents``)."""
+    return ingest_documents(paths, lexicon or load_lexicon(), warn, progress).docs

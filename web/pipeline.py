@@ -25,9 +25,10 @@ from graph.home import Version, build_lock, current_version, discard, publish, r
 from graph.rdf import base_iri
 from graph.store import save_graph
 from graph.triplestore import store_folder, write_store
+from ingest.docstore import SUFFIX, keep_documents, open_store
 from ingest.lexicon import load_lexicon
 from ingest.model import Document
-from ingest.pipeline import expand_paths, ingest
+from ingest.pipeline import Ingested, expand_paths, ingest_documents
 from ingest.resolve import resolve
 
 from .corpus import CorpusFile, file_sha256, read_corpus, store_corpus
@@ -44,8 +45,17 @@ def _progress(enabled: bool) -> Callable[[Iterable], Iterable]:
     return lambda it: tqdm(it, desc="ingest", unit="doc", file=sys.stderr, leave=False)
 
 
-def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool) -> list[Document]:
-    return ingest(paths, load_lexicon(), warn=warn, progress=_progress(progress))
+def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previous: Version | None) -> Ingested:
+    """Ingest ``paths``, reusing the documents ``previous`` kept of files with the same content."""
+    lexicon = load_lexicon()
+    store = open_store(previous.documents_path, lexicon) if previous is not None else None
+    return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress), store=store)
+
+
+def _keep_documents(staged: Version, ingested: Ingested, previous: Version | None) -> None:
+    held = previous.documents_path if previous is not None else None
+    unchanged = {sha: held / f"{sha}{SUFFIX}" for sha in ingested.reused} if held is not None else {}
+    keep_documents(staged.documents_path, ingested.kept, ingested.known, load_lexicon(), unchanged)
 
 
 def _graph(docs: list[Document]) -> nx.MultiDiGraph:
@@ -67,12 +77,12 @@ def build_all(
 ) -> dict:
     """Build ``paths`` into a new version and serve it; returns the graph's stats and where things went."""
     with build_lock():
-        docs = _ingest(paths, warn, progress)
-        return _build(docs, {}, current_version(), progress, search_index, model)
+        previous = current_version()
+        return _build(_ingest(paths, warn, progress, None), {}, previous, progress, search_index, model)
 
 
 def _build(
-    docs: list[Document],
+    ingested: Ingested,
     read_from: dict[str, Path],
     previous: Version | None,
     progress: bool,
@@ -85,7 +95,10 @@ def _build(
     """
     staged = stage_version()
     try:
+        docs = ingested.docs
         store_corpus(staged, docs, read_from)
+        _keep_documents(staged, ingested, previous)
+        del ingested.kept[:]
         graph = _graph(docs)
         del docs[:]  # the documents are released before the costly encoding
         summary: dict = {"stats": query.stats(graph)}
@@ -143,13 +156,13 @@ def _rebuild(
 ) -> dict:
     """A version of ``kept`` (read from ``previous``'s copies) followed by the ``new`` files."""
     copies = {str(previous.path / f.file): f.path for f in kept} if previous is not None else {}
-    docs = _ingest(list(copies) + [str(p) for p in new], warn, progress)
+    ingested = _ingest(list(copies) + [str(p) for p in new], warn, progress, previous)
     read_from = {}
-    for doc in docs:
+    for doc in ingested.docs:
         if doc.path in copies:
             read_from[copies[doc.path]] = Path(doc.path)
             doc.path = copies[doc.path]
-    return _build(docs, read_from, previous, progress, search_index, model)
+    return _build(ingested, read_from, previous, progress, search_index, model)
 
 
 def add_files(

@@ -1,0 +1,96 @@
+"""Kept ingest results: reused by content, extracted again when a programme name they contain
+became known or unknown, and never used by other ingest code or another lexicon."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ingest.docstore import fingerprint, keep_documents, open_store
+from ingest.lexicon import load_lexicon
+from ingest.pipeline import ingest_documents
+
+# ``b`` makes 青苗培育工程 a known programme, which ``a`` names without quotes.
+TEXTS = {
+    "a": "# 甲方案\n\n## 一、任务\n\n1. 推进青苗培育工程建设。责任部室（单位）：普及部。\n",
+    "b": "# 乙方案\n\n## 一、任务\n\n1. 实施“青苗培育工程”。责任部室（单位）：学会部。\n",
+    "c": "# 丙方案\n\n## 一、任务\n\n1. 建设科普教育基地。责任部室（单位）：学会部。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+@pytest.fixture
+def files(tmp_path) -> dict[str, Path]:
+    out = {}
+    for name, text in TEXTS.items():
+        out[name] = tmp_path / f"{name}.txt"
+        out[name].write_text(text, encoding="utf-8")
+    return out
+
+
+def kept_in(folder: Path, names: list[str], files, lexicon):
+    ingested = ingest_documents([files[n] for n in names], lexicon)
+    keep_documents(folder, ingested.kept, ingested.known, lexicon, {})
+    store = open_store(folder, lexicon)
+    assert store is not None
+    return store
+
+
+def summary(ingested) -> list:
+    return [
+        (d.id, d.title, [(m.type, m.surface, m.start, m.unit) for m in d.mentions], d.citations, d.aliases)
+        for d in ingested.docs
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(["a", "c"], ["a", "c", "b"]), (["a", "c", "b"], ["a", "c"]), (["a", "b"], ["a", "b", "c"])],
+)
+def test_a_reused_corpus_equals_a_fresh_ingest(tmp_path, files, lexicon, before, after):
+    store = kept_in(tmp_path / "kept", before, files, lexicon)
+    reused = ingest_documents([files[n] for n in after], lexicon, store=store)
+    fresh = ingest_documents([files[n] for n in after], lexicon)
+    assert summary(reused) == summary(fresh)
+    assert reused.known == fresh.known
+
+
+def test_only_documents_naming_a_changed_programme_are_extracted_again(tmp_path, files, lexicon):
+    store = kept_in(tmp_path / "kept", ["a", "c"], files, lexicon)
+    with_b = ingest_documents([files[n] for n in ["a", "c", "b"]], lexicon, store=store)
+    shas = {d.id: d.sha256 for d in with_b.docs}
+    assert with_b.reused == {shas["c"]}  # a names 青苗培育工程, which b made known
+    assert ("Programme", "青苗培育工程") in [(m.type, m.surface) for m in with_b.docs[0].mentions]
+    store = kept_in(tmp_path / "kept2", ["a", "c", "b"], files, lexicon)
+    same = ingest_documents([files[n] for n in ["a", "c", "b"]], lexicon, store=store)
+    assert same.reused == set(shas.values())
+
+
+def test_a_moved_file_of_the_same_content_is_reused_under_its_new_path(tmp_path, files, lexicon):
+    store = kept_in(tmp_path / "kept", ["c"], files, lexicon)
+    moved = tmp_path / "elsewhere" / "c.txt"
+    moved.parent.mkdir()
+    shutil.move(files["c"], moved)
+    again = ingest_documents([moved], lexicon, store=store)
+    assert again.reused and again.docs[0].path == str(moved)
+
+
+def test_another_lexicon_or_id_does_not_use_the_kept_documents(tmp_path, files, lexicon):
+    store = kept_in(tmp_path / "kept", ["c"], files, lexicon)
+    other = tmp_path / "lexicon"
+    shutil.copytree(lexicon.root, other)
+    with (other / "programmes.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("新增计划\t\n")
+    changed = replace(lexicon, root=other)
+    assert fingerprint(changed) != fingerprint(lexicon)
+    assert open_store(store.folder, changed) is None
+    renamed = tmp_path / "d.txt"
+    shutil.copyfile(files["c"], renamed)
+    assert store.find(ingest_documents([renamed], lexicon).docs[0].sha256, "d") is None
