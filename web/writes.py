@@ -30,6 +30,7 @@ from graph.home import BuildBusy, Version, current_version
 from graph.records import CorpusDocument
 from ingest.model import IngestError
 from ingest.readers import detect
+from search.errors import EncoderMissing
 
 from .corpus import read_corpus
 from .pipeline import add_files, remove_document
@@ -69,7 +70,7 @@ def _document(data: Data, doc: str) -> CorpusDocument:
 
 def add_upload(upload: FileStorage | None) -> tuple[DocumentAdded, bool]:
     """Add the uploaded file to the corpus; (the document, whether it is new). Refusals are HTTP errors:
-    no file 400, unsupported content 415, another build running 503."""
+    no file 400, unsupported content 415, another build running or no encoder for the index 503."""
     if upload is None:
         raise BadRequest("缺少上传文件：表单字段 file (multipart field 'file' is required)")
     name = upload_name(upload.filename)
@@ -90,6 +91,8 @@ def add_upload(upload: FileStorage | None) -> tuple[DocumentAdded, bool]:
             change = add_files([str(path)], log.info, progress=False, search_index=_indexed(previous))
         except BuildBusy:
             raise ServiceUnavailable(BUSY, retry_after=RETRY_AFTER) from None
+        except EncoderMissing as exc:
+            raise ServiceUnavailable(str(exc)) from None
         except IngestError as exc:  # read as its format, yet no usable document
             raise UnsupportedMediaType(str(exc).replace(f"{folder}/", "")) from None
         except ValueError as exc:  # the served version does not record its corpus
@@ -122,6 +125,8 @@ def remove(doc: str) -> DocumentRemoved:
         remove_document(doc, log.info, progress=False, search_index=_indexed(data.version))
     except BuildBusy:
         raise ServiceUnavailable(BUSY, retry_after=RETRY_AFTER) from None
+    except EncoderMissing as exc:
+        raise ServiceUnavailable(str(exc)) from None
     except ValueError as exc:  # another write changed the corpus in between
         raise Conflict(str(exc)) from None
     after = current()

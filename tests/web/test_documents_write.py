@@ -326,3 +326,13 @@ def test_an_uploaded_document_is_searchable_at_once_and_gone_once_removed(tmp_pa
         assert client.delete("/api/documents/station", headers=AUTH).status_code == 200
         assert "station" not in found("院士专家工作站")
         assert json.loads((require_version().corpus_path).read_text(encoding="utf-8"))[0]["doc"] == "mini"
+
+
+def test_a_write_needing_an_encoder_that_cannot_load_is_503_and_builds_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYKG_MODEL", str(tmp_path / "no-model"))
+    with home_env(tmp_path / "home") as home:
+        home.mkdir()
+        client = create_app({"TESTING": True, "ADMIN_TOKEN": TOKEN}).test_client()
+        r = client.post("/api/documents", headers=AUTH, data=upload(OTHER_PLAN.encode(), "station.md"))
+        assert error_of(r, 503).startswith("向量模型目录不存在 (embedding model folder not found")
+        assert client.get("/api/documents").status_code == 503  # still nothing built
