@@ -121,9 +121,17 @@ def _kill_all(workers: list[_Worker]) -> None:
 
 @dataclass(frozen=True)
 class PoolLimits:
-    workers: int = max(2, os.cpu_count() or 2)
+    # A worker is taken until the request thread has read its answer, and under load that thread
+    # waits its turn for the interpreter lock far longer than a typical query runs: twice as many
+    # workers as cores keep answered queries from holding up the next ones.
+    workers: int = max(4, 2 * (os.cpu_count() or 2))
     queue: int = 4  # queries waiting for a worker before new ones are turned away
     memory: int = DEFAULT_MEMORY
+
+    @property
+    def admitted(self) -> int:
+        """Queries running or waiting at most, each holding a request thread."""
+        return self.workers + self.queue
 
     @classmethod
     def from_env(cls) -> PoolLimits:
@@ -148,7 +156,7 @@ class QueryPool:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._running = threading.BoundedSemaphore(self.limits.workers)
-        self._admitted = threading.BoundedSemaphore(self.limits.workers + self.limits.queue)
+        self._admitted = threading.BoundedSemaphore(self.limits.admitted)
         self._finalizer = weakref.finalize(self, _kill_all, self._idle)
 
     def _take(self) -> _Worker:

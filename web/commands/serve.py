@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
 import sys
 import time
 
 from waitress.channel import HTTPChannel
 
 from graph.home import BUNDLED_CORPUS, current_version, home
+from graph.sparql_pool import PoolLimits
 
 from ..output import fail
 from ..pipeline import build_all
@@ -52,6 +54,10 @@ CONNECTION_LIMIT = 1000
 IDLE_TIMEOUT_S = 30
 HEADER_TIMEOUT_S = 10
 CLEANUP_INTERVAL_S = 5
+# Request threads. SPARQL queries, running or waiting for a worker, may hold all but FREE_THREADS of
+# them, so /healthz and ordinary requests always find one free however many queries are slow.
+THREADS = 16
+FREE_THREADS = 2
 
 
 class HeaderDeadlineChannel(HTTPChannel):
@@ -103,6 +109,16 @@ def make_server(
     return server
 
 
+def share_with_sparql(threads: int) -> None:
+    """Size this process's SPARQL pools to ``threads`` less FREE_THREADS: at most that many workers, and a
+    waiting line for the rest, unless ``$POLICYKG_SPARQL_WORKERS`` or ``$POLICYKG_SPARQL_QUEUE`` say
+    otherwise. ValueError when they hold something other than a whole number."""
+    share = max(1, threads - FREE_THREADS)
+    workers = min(PoolLimits.from_env().workers, share)
+    os.environ.setdefault("POLICYKG_SPARQL_WORKERS", str(workers))
+    os.environ.setdefault("POLICYKG_SPARQL_QUEUE", str(share - workers))
+
+
 def start_background(app, host: str = "127.0.0.1", port: int = 0, threads: int = 8, **timeouts: float):
     """Serve ``app`` under waitress from a daemon thread; returns (server, base URL). Stop with server.close().
 
@@ -120,6 +136,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return fail(f"端口无效 invalid port {args.port}")
     if not 1 <= args.threads <= 64:
         return fail(f"线程数无效 invalid thread count {args.threads} (1-64)")
+    share_with_sparql(args.threads)  # a bad setting is a ValueError: one line from the command line
     logging.basicConfig(level=logging.WARNING, format="policykg %(levelname)s %(name)s: %(message)s")
     logging.getLogger("policykg.access").setLevel(logging.INFO)  # one line per request
     ensure_built()
@@ -144,5 +161,5 @@ def register(sub) -> None:
     p = sub.add_parser("serve", help="run the web application (waitress), building the bundled corpus if needed")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.add_argument("--threads", type=int, default=THREADS, help=f"request threads (default {THREADS})")
     p.set_defaults(func=cmd_serve)

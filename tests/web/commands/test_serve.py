@@ -16,12 +16,13 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from graph.sparql_pool import PoolLimits
 from tests.conftest import home_env
 from tests.fixtures.graphs import publish_graph, tiny_graph
 from tests.fixtures.searcher import SubstringSearcher
 from web import state
 from web.app import create_app
-from web.commands.serve import HEADER_TIMEOUT_S, IDLE_TIMEOUT_S, start_background
+from web.commands.serve import FREE_THREADS, HEADER_TIMEOUT_S, IDLE_TIMEOUT_S, share_with_sparql, start_background
 
 GRAPH = tiny_graph()
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow-client\r\n\r\n"
@@ -143,3 +144,29 @@ def test_limits_many_connections_short_idle_and_header_timeouts():
         assert server.channel_class.header_timeout == HEADER_TIMEOUT_S < IDLE_TIMEOUT_S
     finally:
         server.close()
+
+
+def test_sparql_queries_may_hold_all_but_the_free_threads(monkeypatch):
+    for name in ("POLICYKG_SPARQL_WORKERS", "POLICYKG_SPARQL_QUEUE"):
+        monkeypatch.setenv(name, "")  # restored after the test, whatever share_with_sparql sets
+        monkeypatch.delenv(name)
+    share_with_sparql(16)
+    limits = PoolLimits.from_env()
+    assert limits.admitted == 16 - FREE_THREADS
+    assert 1 <= limits.workers <= limits.admitted
+
+
+def test_set_sparql_limits_are_kept(monkeypatch):
+    monkeypatch.setenv("POLICYKG_SPARQL_WORKERS", "3")
+    monkeypatch.setenv("POLICYKG_SPARQL_QUEUE", "0")
+    share_with_sparql(16)
+    assert PoolLimits.from_env().admitted == 3
+
+
+def test_a_bad_sparql_limit_is_one_line_and_exit_1(monkeypatch, capsys):
+    from web.cli import main
+
+    monkeypatch.setenv("POLICYKG_SPARQL_QUEUE", "many")
+    assert main(["serve", "--port", "0"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "POLICYKG_SPARQL_QUEUE" in err and "\n" not in err
