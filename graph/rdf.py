@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -227,15 +227,21 @@ _ALL = object()  # every document and the shared entities
 def triples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, doc: object = _ALL) -> Iterator[Triple]:
     """The graph's triples one node or edge at a time (a triple may come more than once), without
     holding them all: for every document, or only ``doc``'s (None: the entities documents share)."""
+    return scoped_triples(graph, base, None if doc is _ALL else {doc})
+
+
+def scoped_triples(graph: nx.MultiDiGraph, base: str, docs: Container[object] | None) -> Iterator[Triple]:
+    """The triples of the nodes and edges read from ``docs`` (None among them: the entities documents
+    share), or of all of them when ``docs`` is None. Each triple belongs to one document's scope."""
     out: list[Triple] = []
     conv = _Converter(graph, base, out.append)
     for node, attrs in graph.nodes(data=True):
-        if doc is _ALL or attrs.get("doc") == doc:
+        if docs is None or attrs.get("doc") in docs:
             conv.add_node(node, attrs)
             yield from out
             out.clear()
     for source, target, key, attrs in graph.edges(keys=True, data=True):
-        if doc is _ALL or edge_document(graph, source, target) == doc:
+        if docs is None or edge_document(graph, source, target) in docs:
             conv.add_edge(source, target, key, attrs)
             yield from out
             out.clear()

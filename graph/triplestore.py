@@ -3,16 +3,17 @@
 ``write_store(graph, folder)`` streams the graph's triples (:func:`graph.rdf.triples`, the same
 ones :func:`graph.rdf.to_rdf` collects) into Oxigraph's bulk loader for a new store in ``folder``
 and writes ``manifest.json`` last, so a folder without one is never taken for a store.
-``open_store(folder)`` gives a :class:`TripleStore`: read-only, with a pool of query workers
-started on first use, and dumps in the RDF formats. No copy of the triples is kept in the memory
-of the process that reads it.
+``update_store`` makes the store of a changed graph from its previous one by difference: a linked
+copy, less and plus the triples of the documents that changed. ``open_store(folder)`` gives a
+:class:`TripleStore`: read-only, with a pool of query workers started on first use, and dumps in
+the RDF formats. No copy of the triples is kept in the memory of the process that reads it.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +24,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 from rdflib import URIRef
 
 from .namespaces import PREFIXES, XSD_STRING
-from .rdf import DEFAULT_BASE, triples
+from .rdf import DEFAULT_BASE, edge_document, scoped_triples
 from .sparql_examples import Example, build_examples
 from .sparql_pool import PoolLimits, QueryPool
 from .sparql_results import GRAPH_FORMATS, write_triples
@@ -65,21 +66,12 @@ def _term(term: URIRef | rdflib.Literal) -> NamedNode | Literal:
     return Literal(str(term), datatype=NamedNode(str(term.datatype or XSD_STRING)))
 
 
-def _quads(graph: nx.MultiDiGraph, base: str) -> Iterator[Quad]:
-    for s, p, o in triples(graph, base):
+def _quads(graph: nx.MultiDiGraph, base: str, docs: Container[object] | None = None) -> Iterator[Quad]:
+    for s, p, o in scoped_triples(graph, base, docs):
         yield Quad(NamedNode(str(s)), NamedNode(str(p)), _term(o), DefaultGraph())
 
 
-def write_store(graph: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE) -> StoreInfo:
-    """Write the graph's RDF into a new store in ``folder`` (new or empty), streaming: no copy of all
-    the triples is held in memory on the way."""
-    started = time.perf_counter()
-    folder.mkdir(parents=True, exist_ok=True)
-    if any(folder.iterdir()):
-        raise FileExistsError(f"{folder} is not empty")
-    store = Store(str(folder / DATA))
-    store.bulk_extend(_quads(graph, base))
-    store.optimize()
+def _finish(store: Store, folder: Path, graph: nx.MultiDiGraph, base: str, started: float) -> StoreInfo:
     store.flush()
     count = len(store)
     del store
@@ -87,6 +79,61 @@ def write_store(graph: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE) 
     info = StoreInfo(FORMAT, VERSION, base, count, graph.graph.get("build_id"), seconds, _size(folder))
     (folder / MANIFEST).write_text(json.dumps(asdict(info), ensure_ascii=False), encoding="utf-8")
     return info
+
+
+def _empty(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise FileExistsError(f"{folder} is not empty")
+
+
+def write_store(graph: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE) -> StoreInfo:
+    """Write the graph's RDF into a new store in ``folder`` (new or empty), streaming: no copy of all
+    the triples is held in memory on the way."""
+    started = time.perf_counter()
+    _empty(folder)
+    store = Store(str(folder / DATA))
+    store.bulk_extend(_quads(graph, base))
+    store.optimize()
+    return _finish(store, folder, graph, base, started)
+
+
+def _scope(graph: nx.MultiDiGraph, attrs: dict, edge: tuple[str, str] | None = None) -> object:
+    return edge_document(graph, *edge) if edge is not None else attrs.get("doc")
+
+
+def changed_scopes(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> set[object]:
+    """The documents (None: the shared entities) one of whose nodes or edges differs between the graphs."""
+    scopes: set[object] = set()
+    for graph, other in ((old, new), (new, old)):
+        for node, attrs in graph.nodes(data=True):
+            if other.nodes.get(node) != attrs:
+                scopes.add(_scope(graph, attrs))
+        for source, target, key, attrs in graph.edges(keys=True, data=True):
+            if other.get_edge_data(source, target, key) != attrs:
+                scopes.add(_scope(graph, attrs, (source, target)))
+    return scopes
+
+
+def update_store(
+    previous: Path, old: nx.MultiDiGraph, new: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE
+) -> StoreInfo:
+    """The store of ``new`` in ``folder`` (new or empty), made from the store of ``old`` in
+    ``previous`` (left as it was): a linked copy of it, less the triples of the documents whose
+    nodes or edges changed and plus their new ones. Equal to ``write_store(new, folder, base)``."""
+    started = time.perf_counter()
+    info = open_store(previous).info
+    if info.base != base:
+        raise ValueError(f"{previous}: its IRIs are under {info.base}, not {base}")
+    _empty(folder)
+    Store.read_only(str(previous / DATA)).backup(str(folder / DATA))
+    store = Store(str(folder / DATA))
+    scopes = changed_scopes(old, new)
+    before, after = set(_quads(old, base, scopes)), set(_quads(new, base, scopes))
+    for quad in before - after:
+        store.remove(quad)
+    store.extend(after - before)
+    return _finish(store, folder, new, base, started)
 
 
 class TripleStore:

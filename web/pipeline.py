@@ -11,6 +11,7 @@ served index already holds are reused.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from graph import query
 from graph.build import build_graph
 from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
 from graph.rdf import base_iri
-from graph.store import save_graph
-from graph.triplestore import store_folder, write_store
+from graph.store import GraphMissing, load_graph, save_graph
+from graph.triplestore import StoreInfo, store_folder, update_store, write_store
 from ingest.docstore import SUFFIX, keep_documents, open_store
 from ingest.lexicon import load_lexicon
 from ingest.model import Document
@@ -88,10 +89,12 @@ def _build(
     progress: bool,
     search_index: bool,
     model: str | None,
+    changes_previous: bool = False,
 ) -> dict:
     """Stage, fill and publish a version of ``docs`` (under the lock); the staged folder goes on failure.
 
-    ``read_from`` maps a document's path to the copy it was read from; ``previous`` lends its vectors.
+    ``read_from`` maps a document's path to the copy it was read from; ``previous`` lends its vectors,
+    and its RDF store when the new version is a change of it (``changes_previous``).
     """
     staged = stage_version()
     try:
@@ -106,7 +109,7 @@ def _build(
         source = _index_source(graph) if search_index else None
         # The graph goes to disk and out of memory before the costly encoding.
         save_graph(graph, staged.graph_path)
-        store = write_store(graph, store_folder(staged.path), base_iri())
+        store = _write_rdf(graph, staged, previous if changes_previous else None)
         summary["rdf"] = {"triples": store.triples, "bytes": store.bytes}
         del graph
         if source is not None:
@@ -133,6 +136,18 @@ def _build(
     if "index" in summary:
         summary["index"]["path"] = str(version.index_path)
     return summary
+
+
+def _write_rdf(graph: nx.MultiDiGraph, staged: Version, previous: Version | None) -> StoreInfo:
+    """The staged version's RDF store: ``previous``'s changed by difference when it has a usable one."""
+    folder, base = store_folder(staged.path), base_iri()
+    if previous is not None:
+        try:
+            old = load_graph(previous.graph_path)
+            return update_store(store_folder(previous.path), old, graph, folder, base)
+        except (GraphMissing, ValueError):
+            shutil.rmtree(folder, ignore_errors=True)
+    return write_store(graph, folder, base)
 
 
 @dataclass
@@ -162,7 +177,7 @@ def _rebuild(
         if doc.path in copies:
             read_from[copies[doc.path]] = Path(doc.path)
             doc.path = copies[doc.path]
-    return _build(ingested, read_from, previous, progress, search_index, model)
+    return _build(ingested, read_from, previous, progress, search_index, model, changes_previous=True)
 
 
 def add_files(

@@ -7,7 +7,7 @@ from rdflib import Graph
 
 from graph.rdf import DEFAULT_BASE, Minter, document_rdf, to_rdf
 from graph.store import GraphMissing
-from graph.triplestore import MANIFEST, open_store, store_folder, write_store
+from graph.triplestore import MANIFEST, changed_scopes, open_store, store_folder, update_store, write_store
 
 from ..conftest import served
 
@@ -76,3 +76,46 @@ def test_document_graphs_partition_the_rdf(plan_graph):
     minter = Minter(DEFAULT_BASE)
     undocumented = {str(minter.node(n)) for n, a in plan_graph.nodes(data=True) if not a.get("doc")}
     assert {str(s) for s in parts[None].subjects()} == undocumented
+
+
+def _graph_of(folder, names):
+    from graph.build import build_graph
+    from ingest.lexicon import load_lexicon
+    from ingest.pipeline import ingest
+    from ingest.resolve import resolve
+    from tests.graph.citing_corpus import FILES
+
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(FILES[name], encoding="utf-8")
+    lexicon = load_lexicon()
+    docs = ingest([folder / name for name in names], lexicon)
+    return build_graph(docs, resolve(docs, lexicon), lexicon)
+
+
+def _triples(folder) -> set:
+    return set(Graph().parse(data=open_store(folder).dump("application/n-triples"), format="nt"))
+
+
+@pytest.mark.parametrize("direction", ["add", "remove"])
+def test_a_store_changed_by_difference_equals_one_written_whole(tmp_path, direction):
+    whole = ["law-2001.md", "law-2023.md", "notice.md", "plan.md"]
+    small = _graph_of(tmp_path / "small", [n for n in whole if n != "notice.md"])
+    full = _graph_of(tmp_path / "full", whole)
+    old, new = (small, full) if direction == "add" else (full, small)
+    write_store(old, tmp_path / "old")
+    before = _triples(tmp_path / "old")
+    info = update_store(tmp_path / "old", old, new, tmp_path / "changed")
+    write_store(new, tmp_path / "expected")
+    assert _triples(tmp_path / "changed") == _triples(tmp_path / "expected") != before
+    assert info.triples == open_store(tmp_path / "expected").info.triples
+    assert _triples(tmp_path / "old") == before  # the previous store is left as it was
+    # The plan's citation of the notice lands only while the notice is there, and the shared entities changed.
+    assert {"notice", "plan", None} <= changed_scopes(old, new)
+    assert changed_scopes(new, new) == set()
+
+
+def test_a_store_under_another_base_is_not_changed_by_difference(tmp_path, plan_graph):
+    write_store(plan_graph, tmp_path / "old", "http://example.org/kg/")
+    with pytest.raises(ValueError, match="example.org"):
+        update_store(tmp_path / "old", plan_graph, plan_graph, tmp_path / "changed", DEFAULT_BASE)
