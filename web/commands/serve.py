@@ -7,9 +7,12 @@ import ipaddress
 import logging
 import os
 import sys
+import threading
 import time
+from collections import deque
 
 from waitress.channel import HTTPChannel
+from waitress.task import ThreadedTaskDispatcher
 
 from graph.home import BUNDLED_CORPUS, current_version, home
 from graph.sparql_pool import PoolLimits
@@ -54,10 +57,60 @@ CONNECTION_LIMIT = 1000
 IDLE_TIMEOUT_S = 30
 HEADER_TIMEOUT_S = 10
 CLEANUP_INTERVAL_S = 5
-# Request threads. SPARQL queries, running or waiting for a worker, may hold all but FREE_THREADS of
-# them, so /healthz and ordinary requests always find one free however many queries are slow.
+# Request threads. SPARQL requests may hold all but FREE_THREADS of them, so /healthz and ordinary
+# requests always find one free however many queries are slow; further SPARQL requests wait for a
+# thread in line, holding none, rather than being turned away.
 THREADS = 16
 FREE_THREADS = 2
+SPARQL_PATH = "/sparql"
+
+
+class SparqlShare(ThreadedTaskDispatcher):
+    """Waitress's request threads, of which SPARQL requests get at most ``share`` at a time."""
+
+    def __init__(self, share: int):
+        super().__init__()
+        self.share = share
+        self.running = 0  # SPARQL requests given a thread
+        self.waiting: deque = deque()  # SPARQL requests in line for one
+        self.share_lock = threading.Lock()
+
+    def add_task(self, task) -> None:
+        requests = getattr(task, "requests", None)  # a connection with its request to serve next
+        if not requests or requests[0].path != SPARQL_PATH:
+            super().add_task(task)
+            return
+        with self.share_lock:
+            if self.running >= self.share:
+                self.waiting.append(task)
+                return
+            self.running += 1
+        super().add_task(_Shared(task, self))
+
+    def finished(self) -> None:
+        """A SPARQL request is done: its thread goes to the next in line, if any."""
+        with self.share_lock:
+            if not self.waiting:
+                self.running -= 1
+                return
+            task = self.waiting.popleft()
+        super().add_task(_Shared(task, self))
+
+
+class _Shared:
+    """A SPARQL request's task that hands its share on when done."""
+
+    def __init__(self, task, share: SparqlShare):
+        self.task, self.share = task, share
+
+    def service(self) -> None:
+        try:
+            self.task.service()
+        finally:
+            self.share.finished()
+
+    def cancel(self) -> None:
+        self.task.cancel()
 
 
 class HeaderDeadlineChannel(HTTPChannel):
@@ -90,9 +143,12 @@ def make_server(
     from waitress.server import BaseWSGIServer, create_server
 
     listeners: dict = {}
+    dispatcher = SparqlShare(max(1, threads - FREE_THREADS))
+    dispatcher.set_thread_count(threads)
     server = create_server(
         app,
         map=listeners,
+        _dispatcher=dispatcher,
         host=host,
         port=port,
         threads=threads,
@@ -110,9 +166,10 @@ def make_server(
 
 
 def share_with_sparql(threads: int) -> None:
-    """Size this process's SPARQL pools to ``threads`` less FREE_THREADS: at most that many workers, and a
-    waiting line for the rest, unless ``$POLICYKG_SPARQL_WORKERS`` or ``$POLICYKG_SPARQL_QUEUE`` say
-    otherwise. ValueError when they hold something other than a whole number."""
+    """Size this process's SPARQL pools to the threads SPARQL requests may hold (``threads`` less
+    FREE_THREADS): at most that many workers and a waiting line for the rest, so the pools never turn
+    one away, unless ``$POLICYKG_SPARQL_WORKERS`` or ``$POLICYKG_SPARQL_QUEUE`` say otherwise.
+    ValueError when they hold something other than a whole number."""
     share = max(1, threads - FREE_THREADS)
     workers = min(PoolLimits.from_env().workers, share)
     os.environ.setdefault("POLICYKG_SPARQL_WORKERS", str(workers))
@@ -124,8 +181,6 @@ def start_background(app, host: str = "127.0.0.1", port: int = 0, threads: int =
 
     ``timeouts``: ``idle_timeout`` and ``header_timeout`` in seconds, as for ``make_server``.
     """
-    import threading
-
     server = make_server(app, host, port, threads, **timeouts)
     threading.Thread(target=server.run, name="policykg-waitress", daemon=True).start()
     return server, url_for(host, server.effective_port)

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack
+from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -22,7 +23,14 @@ from tests.fixtures.graphs import publish_graph, tiny_graph
 from tests.fixtures.searcher import SubstringSearcher
 from web import state
 from web.app import create_app
-from web.commands.serve import FREE_THREADS, HEADER_TIMEOUT_S, IDLE_TIMEOUT_S, share_with_sparql, start_background
+from web.commands.serve import (
+    FREE_THREADS,
+    HEADER_TIMEOUT_S,
+    IDLE_TIMEOUT_S,
+    SparqlShare,
+    share_with_sparql,
+    start_background,
+)
 
 GRAPH = tiny_graph()
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow-client\r\n\r\n"
@@ -170,3 +178,45 @@ def test_a_bad_sparql_limit_is_one_line_and_exit_1(monkeypatch, capsys):
     assert main(["serve", "--port", "0"]) == 1
     err = capsys.readouterr().err.strip()
     assert "POLICYKG_SPARQL_QUEUE" in err and "\n" not in err
+
+
+class FakeRequest:
+    """A connection's task as waitress queues it: its next request's path, and a service that blocks."""
+
+    def __init__(self, path: str, log: list[str]):
+        self.requests = [SimpleNamespace(path=path)]
+        self.release = threading.Event()
+        self.started = threading.Event()
+        self.log = log
+
+    def service(self) -> None:
+        self.started.set()
+        self.release.wait(GENEROUS_S)
+        self.log.append(self.requests[0].path)
+
+    def cancel(self) -> None:
+        self.release.set()
+
+
+def test_sparql_requests_beyond_their_share_wait_without_a_thread():
+    dispatcher = SparqlShare(share=2)
+    dispatcher.set_thread_count(4)
+    done: list[str] = []
+    try:
+        queries = [FakeRequest("/sparql", done) for _ in range(5)]
+        for q in queries:
+            dispatcher.add_task(q)
+        assert all(q.started.wait(GENEROUS_S) for q in queries[:2])
+        health = FakeRequest("/healthz", done)
+        dispatcher.add_task(health)
+        assert health.started.wait(GENEROUS_S)  # a free thread, though three queries are waiting
+        health.release.set()
+        assert not any(q.started.is_set() for q in queries[2:])  # in line, not on a thread
+        assert len(dispatcher.waiting) == 3
+        for q in queries:
+            q.release.set()
+        assert all(q.started.wait(GENEROUS_S) for q in queries[2:])  # each one served in the end
+    finally:
+        dispatcher.shutdown(timeout=GENEROUS_S)
+    assert sorted(done) == ["/healthz"] + ["/sparql"] * 5
+    assert dispatcher.running == 0
