@@ -96,6 +96,14 @@ class SparqlShare(ThreadedTaskDispatcher):
             task = self.waiting.popleft()
         super().add_task(_Shared(task, self))
 
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        if cancel_pending:
+            with self.share_lock:
+                waiting, self.waiting = list(self.waiting), deque()
+            for task in waiting:
+                task.cancel()
+        return super().shutdown(cancel_pending, timeout)
+
 
 class _Shared:
     """A SPARQL request's task that hands its share on when done."""
