@@ -150,3 +150,61 @@ def test_adding_a_missing_file_is_one_line_and_exit_1(tmp_path, corpus, capsys):
         assert main(["add", "-q", str(tmp_path / "missing.txt")]) == 1
         assert "no such file" in capsys.readouterr().err
         assert current_version() == served
+
+
+def served_graph():
+    from graph.store import load_graph
+
+    version = current_version()
+    assert version is not None
+    return load_graph(version.graph_path)
+
+
+def graph_content(graph) -> tuple:
+    """Nodes, edges and graph attributes, apart from when and as which version it was built."""
+    meta = {k: v for k, v in graph.graph.items() if k not in ("built", "build_id")}
+    edges = sorted(
+        (u, v, k, json.dumps(a, sort_keys=True, ensure_ascii=False)) for u, v, k, a in graph.edges(keys=True, data=True)
+    )
+    return meta, dict(graph.nodes(data=True)), edges
+
+
+def served_triples() -> set:
+    from rdflib import Graph
+
+    from graph.triplestore import open_store, store_folder
+
+    version = current_version()
+    assert version is not None
+    return set(Graph().parse(data=open_store(store_folder(version.path)).dump("application/n-triples"), format="nt"))
+
+
+def test_changes_of_a_citing_corpus_equal_full_builds_of_the_same_files(tmp_path, capsys):
+    from tests.graph.citing_corpus import write_corpus
+
+    folder = write_corpus(tmp_path / "citing")
+    files = {p.stem: str(p) for p in folder.iterdir()}
+    order = ["law-2001", "law-2023", "plan", "notice"]
+    expected = {}
+    for name, names in {"without": order[:3], "with": order}.items():
+        with home_env(tmp_path / name):
+            build_all([files[n] for n in names], warn=quiet, progress=False, search_index=False)
+            expected[name] = graph_content(served_graph()), served_triples(), docs_json(capsys)
+
+    with home_env(tmp_path / "steps"):
+        build_all([files[n] for n in order[:3]], warn=quiet, progress=False, search_index=False)
+        add_files([files["notice"]], warn=quiet, search_index=False)
+        graph = served_graph()
+        added = graph_content(graph), served_triples(), docs_json(capsys)
+        assert added == expected["with"]
+        assert "programme:科创中国" in graph
+        assert [c["doc"] for c in graph.nodes["doc:plan"]["citations"] if "实施方案" in c["title"]] == ["notice"]
+        remove_document("notice", warn=quiet, search_index=False)
+        graph = served_graph()
+        assert (graph_content(graph), served_triples(), docs_json(capsys)) == expected["without"]
+        # The plan's citation of the notice no longer lands, and the notice's own programme is gone.
+        cited = [c for c in graph.nodes["doc:plan"]["citations"] if "实施方案" in c["title"]]
+        assert cited and all(c["doc"] is None for c in cited)
+        assert "programme:科创中国" not in graph
+        add_files([files["notice"]], warn=quiet, search_index=False)
+        assert (graph_content(served_graph()), served_triples(), docs_json(capsys)) == expected["with"]
