@@ -13,6 +13,7 @@ Every citation, landed or not, is listed on its document node.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 
@@ -201,10 +202,15 @@ def _add_entities(
             graph.add_edge(entity.id, issuer_node, key=EdgeType.ISSUED_BY, type=EdgeType.ISSUED_BY)
 
 
-def build_graph(docs: list[Document], res: Resolution, lexicon: Lexicon | None = None) -> nx.MultiDiGraph:
+def build_graph(
+    docs: list[Document],
+    res: Resolution,
+    lexicon: Lexicon | None = None,
+    progress: Callable[[Iterable], Iterable] = lambda it: it,
+) -> nx.MultiDiGraph:
     lexicon = lexicon or load_lexicon()
     graph: nx.MultiDiGraph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
-    for doc in docs:
+    for doc in progress(docs):
         _add_document(graph, doc)
     links = resolve_citations(docs, lexicon)
     _add_entities(graph, res, docs, links, lexicon)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -87,13 +87,18 @@ def _empty(folder: Path) -> None:
         raise FileExistsError(f"{folder} is not empty")
 
 
-def write_store(graph: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE) -> StoreInfo:
+def write_store(
+    graph: nx.MultiDiGraph,
+    folder: Path,
+    base: str = DEFAULT_BASE,
+    progress: Callable[[Iterable], Iterable] = lambda it: it,
+) -> StoreInfo:
     """Write the graph's RDF into a new store in ``folder`` (new or empty), streaming: no copy of all
     the triples is held in memory on the way."""
     started = time.perf_counter()
     _empty(folder)
     store = Store(str(folder / DATA))
-    store.bulk_extend(_quads(graph, base))
+    store.bulk_extend(progress(_quads(graph, base)))
     store.optimize()
     return _finish(store, folder, graph, base, started)
 

@@ -38,19 +38,20 @@ if TYPE_CHECKING:
     from search.index import IndexSource
 
 
-def _progress(enabled: bool) -> Callable[[Iterable], Iterable]:
+def _progress(enabled: bool, phase: str, unit: str) -> Callable[[Iterable], Iterable]:
+    """A progress bar for one phase of a build, on stderr when it is a terminal."""
     if not enabled or not sys.stderr.isatty():
         return lambda it: it
     from tqdm import tqdm
 
-    return lambda it: tqdm(it, desc="ingest", unit="doc", file=sys.stderr, leave=False)
+    return lambda it: tqdm(it, desc=phase, unit=unit, file=sys.stderr, leave=False)
 
 
 def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previous: Version | None) -> Ingested:
     """Ingest ``paths``, reusing the documents ``previous`` kept of files with the same content."""
     lexicon = load_lexicon()
     store = open_store(previous.documents_path, lexicon) if previous is not None else None
-    return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress), store=store)
+    return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
 
 
 def _keep_documents(staged: Version, ingested: Ingested, previous: Version | None) -> None:
@@ -59,8 +60,9 @@ def _keep_documents(staged: Version, ingested: Ingested, previous: Version | Non
     keep_documents(staged.documents_path, ingested.kept, ingested.known, load_lexicon(), unchanged)
 
 
-def _graph(docs: list[Document]) -> nx.MultiDiGraph:
-    return build_graph(docs, resolve(docs, load_lexicon()))
+def _graph(docs: list[Document], progress: bool) -> nx.MultiDiGraph:
+    lexicon = load_lexicon()
+    return build_graph(docs, resolve(docs, lexicon), lexicon, progress=_progress(progress, "graph", "doc"))
 
 
 def _index_source(graph: nx.MultiDiGraph) -> IndexSource:
@@ -102,14 +104,14 @@ def _build(
         store_corpus(staged, docs, read_from)
         _keep_documents(staged, ingested, previous)
         del ingested.kept[:]
-        graph = _graph(docs)
+        graph = _graph(docs, progress)
         del docs[:]  # the documents are released before the costly encoding
         summary: dict = {"stats": query.stats(graph)}
         graph.graph["build_id"] = staged.id
         source = _index_source(graph) if search_index else None
         # The graph goes to disk and out of memory before the costly encoding.
         save_graph(graph, staged.graph_path)
-        store = _write_rdf(graph, staged, previous if changes_previous else None)
+        store = _write_rdf(graph, staged, previous if changes_previous else None, progress)
         summary["rdf"] = {"triples": store.triples, "bytes": store.bytes}
         del graph
         if source is not None:
@@ -138,7 +140,7 @@ def _build(
     return summary
 
 
-def _write_rdf(graph: nx.MultiDiGraph, staged: Version, previous: Version | None) -> StoreInfo:
+def _write_rdf(graph: nx.MultiDiGraph, staged: Version, previous: Version | None, progress: bool) -> StoreInfo:
     """The staged version's RDF store: ``previous``'s changed by difference when it has a usable one."""
     folder, base = store_folder(staged.path), base_iri()
     if previous is not None:
@@ -147,7 +149,7 @@ def _write_rdf(graph: nx.MultiDiGraph, staged: Version, previous: Version | None
             return update_store(store_folder(previous.path), old, graph, folder, base)
         except (GraphMissing, ValueError):
             shutil.rmtree(folder, ignore_errors=True)
-    return write_store(graph, folder, base)
+    return write_store(graph, folder, base, progress=_progress(progress, "rdf", "triple"))
 
 
 @dataclass

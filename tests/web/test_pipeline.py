@@ -69,3 +69,15 @@ def test_rebuild_makes_a_new_version_of_the_served_corpus_with_its_index(mini_ho
     assert summary["index"]["units"] > 0 and second.index_path.is_dir()
     after = load_graph(second.graph_path)
     assert sorted(after.nodes) == sorted(before.nodes)
+
+
+def test_a_build_on_a_terminal_shows_a_bar_per_phase(mini_home, mini_plan, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    build_all([str(mini_plan)], warn=lambda _: None, progress=True, search_index=False)
+    err = capsys.readouterr().err
+    assert all(f"{phase}:" in err for phase in ("ingest", "graph", "rdf"))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    build_all([str(mini_plan)], warn=lambda _: None, progress=True, search_index=False)
+    assert capsys.readouterr().err == ""
