@@ -208,3 +208,24 @@ def test_changes_of_a_citing_corpus_equal_full_builds_of_the_same_files(tmp_path
         assert "programme:科创中国" not in graph
         add_files([files["notice"]], warn=quiet, search_index=False)
         assert (graph_content(served_graph()), served_triples(), docs_json(capsys)) == expected["with"]
+
+
+def test_a_failure_after_the_store_is_changed_leaves_the_previous_version_byte_identical(tmp_path, corpus, monkeypatch):
+    from graph import triplestore
+
+    with home_env(tmp_path / "home") as home:
+        build_all([str(corpus["a"])], warn=quiet, progress=False, search_index=False)
+        add_files([str(corpus["b"])], warn=quiet, search_index=False)  # served: a version made by a change
+        served, before = current_version(), snapshot(home)
+        calls = []
+
+        def changed_then_boom(*args, **kwargs):
+            calls.append(triplestore.update_store(*args, **kwargs))
+            raise RuntimeError("failed after the store")
+
+        monkeypatch.setattr("web.pipeline.update_store", changed_then_boom)
+        with pytest.raises(RuntimeError, match="failed after the store"):
+            add_files([str(corpus["c"])], warn=quiet, search_index=False)
+        assert calls and calls[0].triples > 0
+        assert current_version() == served
+        assert snapshot(home) == before
