@@ -5,12 +5,17 @@ versions share the key, the citation gets the version named in its title (《…
 the version the text asks for — 修订后的《…》 is the first version issued after the citing
 document — else the version in force on the citing document's date. The reason says which rule
 chose the document, with the dates it compared.
+
+A citation by common name (《2026年中央一号文件》, 贯彻落实中央一号文件) matches the documents of that
+name (``document_names``); without a year, the version rules above choose among them, so the one
+in force on the citing document's date is taken.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .document_names import document_aliases, in_text_citations
 from .lexicon import Lexicon, load_lexicon
 from .model import Citation, Document
 from .titles import title_key
@@ -66,18 +71,25 @@ def _pick(citation: Citation, citing: Document, ordered: list[Document]) -> tupl
 
 
 def resolve_citations(docs: list[Document], lexicon: Lexicon | None = None) -> list[CitationLink]:
-    """Every citation of every document, resolved against the documents given."""
+    """Every citation of every document — in 《》, or a common name in running text — resolved
+    against the documents given: by title, else by common name (``document_names``)."""
     lexicon = lexicon or load_lexicon()
     by_key: dict[str, list[Document]] = {}
+    by_name: dict[str, list[Document]] = {}
     for doc in docs:
         by_key.setdefault(title_key(doc.title, lexicon).key, []).append(doc)
+        for form in dict.fromkeys(document_aliases(doc, lexicon)):
+            by_name.setdefault(title_key(form, lexicon).key, []).append(doc)
     links = []
     for doc in docs:
-        for citation in doc.citations:
-            versions = [d for d in by_key.get(citation.key, []) if d.id != doc.id]
+        for citation in [*doc.citations, *in_text_citations(doc, lexicon)]:
+            titled = citation.key in by_key
+            versions = [d for d in (by_key if titled else by_name).get(citation.key, []) if d.id != doc.id]
             if not versions:
                 links.append(CitationLink(doc.id, citation, None, "没有标题相符的已导入文件"))
                 continue
             target, reason = choose_version(citation, doc, versions)
+            if not titled:
+                reason = f"「{citation.key}」是通称，对应 {len(versions)} 份文件；{reason}"
             links.append(CitationLink(doc.id, citation, target.id, reason))
     return links

@@ -62,7 +62,7 @@ def extract_policies(doc: Document, lexicon: Lexicon, organisations: list[Mentio
     return out
 
 
-def _trigger(clause: str, at: int, end: int, triggers: dict) -> tuple[str, str] | None:
+def relation_trigger(clause: str, at: int, end: int, triggers: dict) -> tuple[str, str] | None:
     """The relation a clause expresses about the title spanning [at, end) of the clause."""
     modifiers = triggers["not_followed_by"]
     for word in triggers["based_on"]:
@@ -86,7 +86,7 @@ def _citation(doc: Document, m: Mention, lexicon: Lexicon) -> Citation:
     clause_start = max([c.end() for c in _CLAUSE.finditer(text, 0, m.start)] or [0])
     clause_end = stop.start() if stop else len(text)
     clause = text[clause_start:clause_end]
-    found = _trigger(clause, m.start - 1 - clause_start, m.end + 1 - clause_start, triggers)
+    found = relation_trigger(clause, m.start - 1 - clause_start, m.end + 1 - clause_start, triggers)
     before = text[clause_start : m.start - 1]
     revised = any(before.endswith(w) for w in lexicon.rules["citation"]["revised_after"])
     sentence = doc.sentence_at(m.start)

@@ -1,4 +1,5 @@
 from ingest.citations import resolve_citations
+from ingest.document_names import document_aliases
 from ingest.lexicon import load_lexicon
 from ingest.pipeline import ingest
 from ingest.resolve import resolve
@@ -83,3 +84,50 @@ def test_unmatched_titles_and_publications():
     assert by_title["“十四五”时期推进科协系统深化改革重点任务工作方案"].issuer == "中国科协"
     # the plan's own title and its short name 《方案》 are not citations
     assert docs[0].title not in by_title and "方案" not in by_title
+
+
+def _no1(tmp_path, year: int, date: str):
+    """A central No. 1 document of ``year``, issued on ``date``."""
+    path = tmp_path / f"no1-{year}.md"
+    title = f"中共中央 国务院关于做好{year}年全面推进乡村振兴重点工作的意见"
+    path.write_text(f"# {title}\n\n（{date}）\n\n一、粮食生产\n\n（一）稳定粮食播种面积。\n", encoding="utf-8")
+    return path
+
+
+def test_a_common_name_in_running_text_lands_on_the_document_of_that_name(tmp_path):
+    central = shared("rural", "central-no1-document-2026.md")
+    named = _citing(tmp_path, "named", "2026年2月1日", "（一）认真贯彻落实2026年中央一号文件精神，推进乡村振兴。")
+    titled = _citing(
+        tmp_path,
+        "titled",
+        "2026年2月1日",
+        "（一）落实《中共中央国务院关于锚定农业农村现代化扎实推进乡村全面振兴的意见》。",
+    )
+    docs = ingest([central, named, titled])
+    links = {link.source: link for link in resolve_citations(docs)}
+    assert links["named"].target == links["titled"].target == "central-no1-document-2026"
+    assert links["named"].relation == "implements" and links["named"].title == "2026年中央一号文件"
+    assert "通称" in links["named"].reason and "通称" not in links["titled"].reason
+    citing = next(d for d in docs if d.id == "named")
+    sentence = citing.text[links["named"].citation.sentence_start : links["named"].citation.sentence_end]
+    assert "认真贯彻落实2026年中央一号文件精神" in sentence
+
+
+def test_a_common_name_without_a_year_takes_the_one_in_force_and_a_missing_year_lands_nowhere(tmp_path):
+    paths = [_no1(tmp_path, 2024, "2024年1月1日"), _no1(tmp_path, 2025, "2025年1月1日")]
+    plain = _citing(tmp_path, "plain", "2024年6月1日", "（一）按照《中央一号文件》部署，抓好粮食生产。")
+    missing = _citing(tmp_path, "missing", "2026年6月1日", "（一）贯彻2023年中央一号文件精神。")
+    docs = ingest([*paths, plain, missing])
+    links = {link.source: link for link in resolve_citations(docs)}
+    assert links["plain"].target == "no1-2024" and links["plain"].relation == "based_on"
+    assert "通称" in links["plain"].reason and "有效" in links["plain"].reason and "2024-06-01" in links["plain"].reason
+    assert links["missing"].target is None and links["missing"].title == "2023年中央一号文件"
+
+
+def test_the_rural_folder_names_the_central_document_and_nothing_in_it_cites_it_by_name():
+    docs = ingest([shared("rural")])
+    lexicon = load_lexicon()
+    central = next(d for d in docs if d.id == "central-no1-document-2026")
+    assert document_aliases(central, lexicon) == ["2026年中央一号文件", "中央一号文件"]
+    assert [document_aliases(d, lexicon) for d in docs if d is not central] == [[]]
+    assert not any(link.target == central.id for link in resolve_citations(docs, lexicon))
