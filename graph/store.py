@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import itertools
 import json
 import os
 import tempfile
@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 import networkx as nx
+import orjson
 
 FORMAT = "policykg-graph"
 VERSION = 1
+CHUNK = 10_000  # nodes or edges serialised at once
 
 
 class GraphMissing(Exception):
@@ -53,15 +55,21 @@ def atomic_write(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+def _nodes(graph: nx.MultiDiGraph) -> Iterator[dict]:
+    # Reserved names keep endpoints apart from attributes such as a unit's own "id".
+    return ({**attrs, "_node": n} for n, attrs in graph.nodes(data=True))
+
+
+def _edges(graph: nx.MultiDiGraph) -> Iterator[dict]:
+    return ({**attrs, "_from": u, "_to": v, "_key": k} for u, v, k, attrs in graph.edges(keys=True, data=True))
+
+
+def _head(graph: nx.MultiDiGraph) -> dict:
+    return {"format": FORMAT, "version": VERSION, "graph": dict(graph.graph)}
+
+
 def to_json(graph: nx.MultiDiGraph) -> dict:
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "graph": dict(graph.graph),
-        # Reserved names keep endpoints apart from attributes such as a unit's own "id".
-        "nodes": [{**attrs, "_node": n} for n, attrs in graph.nodes(data=True)],
-        "edges": [{**attrs, "_from": u, "_to": v, "_key": k} for u, v, k, attrs in graph.edges(keys=True, data=True)],
-    }
+    return {**_head(graph), "nodes": list(_nodes(graph)), "edges": list(_edges(graph))}
 
 
 def from_json(data: dict) -> nx.MultiDiGraph:
@@ -77,15 +85,25 @@ def from_json(data: dict) -> nx.MultiDiGraph:
     return graph
 
 
+def _write_array(fh: BinaryIO, items: Iterator[dict]) -> None:
+    """A JSON array written a chunk of items at a time: fast, and never all the text in memory."""
+    fh.write(b"[")
+    separator = b""
+    while chunk := list(itertools.islice(items, CHUNK)):
+        fh.write(separator + orjson.dumps(chunk)[1:-1])
+        separator = b","
+    fh.write(b"]")
+
+
 def save_graph(graph: nx.MultiDiGraph, path: Path) -> int:
     """Stream the JSON out: a large corpus never holds the whole serialised text in memory."""
     with atomic_open(path) as fh:
-        text = io.TextIOWrapper(fh, encoding="utf-8", write_through=False)
-        json.dump(to_json(graph), text, ensure_ascii=False, separators=(",", ":"))
-        text.flush()
-        size = fh.tell()
-        text.detach()
-    return size
+        fh.write(orjson.dumps(_head(graph))[:-1] + b',"nodes":')
+        _write_array(fh, _nodes(graph))
+        fh.write(b',"edges":')
+        _write_array(fh, _edges(graph))
+        fh.write(b"}")
+        return fh.tell()
 
 
 def load_graph(path: Path) -> nx.MultiDiGraph:

@@ -8,7 +8,7 @@ import stat
 import networkx as nx
 import pytest
 
-from graph.store import GraphMissing, atomic_open, atomic_write, from_json, load_graph, save_graph, to_json
+from graph.store import CHUNK, GraphMissing, atomic_open, atomic_write, from_json, load_graph, save_graph, to_json
 
 
 def tiny() -> nx.MultiDiGraph:
@@ -62,3 +62,20 @@ def test_missing_or_unreadable_files_tell_the_user_to_build(tmp_path, content):
         path.write_bytes(content)
     with pytest.raises(GraphMissing, match="policykg build"):
         load_graph(path)
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK, CHUNK + 1])
+def test_the_file_written_in_chunks_is_the_graph_as_json(tmp_path, size):
+    import json
+
+    graph = nx.MultiDiGraph(built="t", documents=["甲"])
+    for i in range(size):
+        graph.add_node(f"n{i}", name=f"节点{i}", sentences=[[0, 1, 2, 3]])
+        graph.add_edge(f"n{i}", "n0", key=f"k{i}", type="part_of", span={"start": i, "end": i + 1})
+    path = tmp_path / "graph.json"
+    written = save_graph(graph, path)
+    assert written == path.stat().st_size
+    assert json.loads(path.read_text(encoding="utf-8")) == to_json(graph)
+    back = load_graph(path)
+    assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert list(back.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
