@@ -179,7 +179,7 @@ def fine_tune(pairs: list[Pair], base: str, folder: Path, settings: AdaptSetting
             for batch in epoch:
                 if step == total:
                     break
-                features = [model.tokenize([p.anchor for p in batch]), model.tokenize([p.positive for p in batch])]
+                features = [model.preprocess([p.anchor for p in batch]), model.preprocess([p.positive for p in batch])]
                 loss = loss_fn(features, None)
                 loss.backward()
                 optimiser.step()

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "web.commands.rdf",
     "web.commands.serve",
     "web.commands.search",
+    "web.commands.adapt",
 ]
 
 

@@ -14,6 +14,7 @@ from graph.schema import REFERENCED_TYPES, EdgeType
 from ..output import add_build_options, fail, print_json
 from ..pipeline import build_all
 from ..state import current
+from .adapt import adapt_and_rebuild
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -33,6 +34,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if "index" in summary:
         i = summary["index"]
         print(f"search index: {i['units']} units, {i['pieces']} pieces, {i['bytes'] / 1e6:.1f} MB -> {i['path']}")
+    if args.adapt:
+        return adapt_and_rebuild(args.model, args.quiet)
     return 0
 
 
@@ -99,6 +102,7 @@ def register(sub) -> None:
     b = sub.add_parser("build", help="ingest documents and build the graph (default: bundled corpus)")
     b.add_argument("paths", nargs="*", help="files (.txt .md .docx .pdf .html) or folders")
     add_build_options(b)
+    b.add_argument("--adapt", action="store_true", help="then adapt the embedding model to it (see `policykg adapt`)")
     b.set_defaults(func=cmd_build)
     t = sub.add_parser("tasks", help="list tasks")
     t.add_argument("--json", action="store_true")
