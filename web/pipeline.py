@@ -5,8 +5,9 @@ staged version folder and publishes it only once both are complete (``graph.home
 before that point discards the staged folder and leaves the previous version served.
 
 ``add_files`` and ``remove_document`` build the next version from the served one's recorded corpus
-(``web.corpus``) plus or minus some files: the graph and BM25 are rebuilt, the vectors of texts the
-served index already holds are reused.
+(``web.corpus``) plus or minus some files: the documents it kept (``ingest.docstore``) are reused,
+its RDF store is changed by difference, the graph and BM25 are rebuilt, and the vectors of texts the
+served index already holds are reused. ``rebuild`` builds the served corpus again whole.
 """
 
 from __future__ import annotations
