@@ -105,9 +105,13 @@ def common_names(title: str, issuer: str, date: str, lexicon: Lexicon) -> list[C
     return out
 
 
+def name_forms(title: str, issuer: str, date: str, lexicon: Lexicon) -> list[str]:
+    """Every form of every common name of a document with this title, issuer and issue date."""
+    return [form for n in common_names(title, issuer, date, lexicon) for form in n.forms]
+
+
 def document_aliases(doc: Document, lexicon: Lexicon) -> list[str]:
-    """Every form of every common name of ``doc``."""
-    return [form for n in common_names(doc.title, doc.issuer, doc.date, lexicon) for form in n.forms]
+    return name_forms(doc.title, doc.issuer, doc.date, lexicon)
 
 
 def _in_text_pattern(lexicon: Lexicon) -> re.Pattern | None:

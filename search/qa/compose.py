@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.schema import LEAF_UNIT_TYPES, ROLE_LABELS, TYPE_LABELS, NodeType, Role
+from graph.schema import LEAF_UNIT_TYPES, RELATION_LABELS, ROLE_LABELS, TYPE_LABELS, NodeType, Role
 
 from .basis import policy_basis
 from .cues import Cues
@@ -38,6 +38,7 @@ from .model import (
 )
 from .operations import (
     Hits,
+    citations_of,
     citing,
     departments_of,
     intersect,
@@ -47,6 +48,7 @@ from .operations import (
     unite,
     units_containing,
     units_mentioning,
+    versions_of,
     with_several_departments,
 )
 from .paths import relation
@@ -344,7 +346,11 @@ class Composer:
         else:
             reading.operation = "documents_of(" + ", ".join(self._operation(m) for m in shown) + ")"
         subject = phrase("list_sep").join(self._shown(m) for m in shown)
-        titles = phrase("list_sep").join(f"《{r.title}》" for r in refs)
+        if cited:
+            versions = [v for m in cited if m.node for v in versions_of(g, m.node)]
+            titles = phrase("task_sep").join(self._citing_item(d, versions) for d in docs)
+        else:
+            titles = phrase("list_sep").join(f"《{r.title}》" for r in refs)
         text = (
             phrase(wording[0], subject=subject, n=len(refs), titles=titles)
             if refs
@@ -359,6 +365,18 @@ class Composer:
             evidence=dedupe([e for ev in docs.values() for e in ev]),
             **self._entity_fields(reading),
         )
+
+    def _citing_item(self, document: str, cited: list[str]) -> str:
+        """A citing document with how it cites (relation, and why that version): 《…》（依据：…）."""
+        phrase, title = self.cues.phrase, self.graph.nodes[document]["title"]
+        ways = [
+            phrase("cited_how", relation=RELATION_LABELS.get(c["relation"], c["relation"]), reason=c["reason"])
+            for c in citations_of(self.graph, document, cited)
+        ]
+        shown = phrase("document", title=title)
+        if not ways:
+            return shown
+        return phrase("cited_by_item", document=shown, ways=phrase("list_sep").join(dict.fromkeys(ways)))
 
     # -- policies, definitions, connections, figures ---------------------------------------------
     def policies(self, q: Question) -> Answer | None:

@@ -17,6 +17,8 @@ import networkx as nx
 
 from graph.lookup import fold
 from graph.schema import ENTITY_TYPES, LEAF_UNIT_TYPES, EdgeType, NodeType
+from ingest.document_names import name_forms
+from ingest.lexicon import Lexicon, load_lexicon
 
 from .model import Match
 
@@ -38,9 +40,11 @@ class Found:
 
 
 class NameTable:
-    """Every canonical name, alias, task id, label and title, and document title, folded."""
+    """Every canonical name, alias, task id, label and title, and document title and common name
+    (2026年中央一号文件, 科普法: ``ingest.document_names``), folded."""
 
-    def __init__(self, graph: nx.MultiDiGraph, suffix_min: int):
+    def __init__(self, graph: nx.MultiDiGraph, suffix_min: int, lexicon: Lexicon | None = None):
+        lexicon = lexicon or load_lexicon()
         self.graph = graph
         endings: Counter[tuple[str, str]] = Counter()
         self.forms: dict[str, dict[str, Match]] = {}  # folded form -> node -> how
@@ -58,6 +62,9 @@ class NameTable:
                     self._add(form, node, Match.NAME)
             elif type_ == NodeType.DOCUMENT:
                 self._add(a["title"], node, Match.NAME)
+                for form in name_forms(a["title"], a.get("issuer", ""), a.get("date", ""), lexicon):
+                    self._add(form, node, Match.ALIAS)
+        self._latest_versions()
         self.longest = max((len(f) for f in self.forms), default=0)
         # Last characters that mark names of a type (学会部, 国际部 … -> 部): a word ending so is a name.
         self.suffixes = {end for (_, end), n in endings.items() if n >= suffix_min and end}
@@ -68,6 +75,15 @@ class NameTable:
             held = self.forms.setdefault(key, {})
             if held.get(node) != Match.NAME:
                 held[node] = how
+
+    def _latest_versions(self) -> None:
+        """A form naming several documents and nothing else (versions of a law, the yearly 中央一号文件)
+        names the latest of them: the one in force now."""
+        for form, held in self.forms.items():
+            nodes = list(held)
+            if len(nodes) > 1 and all(self.graph.nodes[n].get("type") == NodeType.DOCUMENT for n in nodes):
+                latest = max(nodes, key=lambda n: (self.graph.nodes[n].get("date") or "", n))
+                self.forms[form] = {latest: held[latest]}
 
     def document_of(self, node: str) -> str | None:
         """The document a policy name stands for, when the graph holds that document."""

@@ -55,11 +55,23 @@ def units_mentioning(graph: nx.MultiDiGraph, entity: str, types: Iterable[str] =
     return ordered(graph, _clean(found))
 
 
+def versions_of(graph: nx.MultiDiGraph, document: str) -> list[str]:
+    """The document nodes of ``document``'s title: its versions, itself included."""
+    title = graph.nodes[document]["title"]
+    return [n for n, a in graph.nodes(data=True) if a.get("type") == NodeType.DOCUMENT and a["title"] == title]
+
+
+def citations_of(graph: nx.MultiDiGraph, citing_document: str, documents: list[str]) -> list[dict]:
+    """What ``citing_document`` records of its citations that landed on one of ``documents``:
+    ``{title, doc, relation, reason}`` each."""
+    ids = {graph.nodes[d]["doc"] for d in documents}
+    return [c for c in graph.nodes[citing_document].get("citations", []) if c.get("doc") in ids]
+
+
 def citing(graph: nx.MultiDiGraph, document: str) -> Hits:
     """Units and documents that cite ``document`` or another version of it (the same title) — by a
     relation to it or by naming a policy that is it (``same_as``) — with the sentences that do."""
-    title = graph.nodes[document]["title"]
-    versions = [n for n, a in graph.nodes(data=True) if a.get("type") == NodeType.DOCUMENT and a["title"] == title]
+    versions = versions_of(graph, document)
     docs = {graph.nodes[v]["doc"] for v in versions}
     policies = {p for v in versions for p, _, d in graph.in_edges(v, data=True) if d["type"] == EdgeType.SAME_AS}
     found: _Found = {}

@@ -188,3 +188,63 @@ def test_with_several_documents_this_plan_is_named_or_asked_back(tmp_path):
     got = asker.ask("科普工作试点方案有几项任务").to_dict()
     assert got["count"] == 2 and got["answer"].startswith("《科普工作试点方案》的任务共 2 项")
     assert asker.ask("科普工作试点方案是什么").documents[0].id == "mini"
+
+
+CENTRAL_TITLE = "中共中央国务院关于锚定农业农村现代化扎实推进乡村全面振兴的意见"
+
+
+@pytest.fixture(scope="module")
+def citing_asker(tmp_path_factory):
+    """The 2026 No. 1 central document, the two versions of the 科普法, an older No. 1 document,
+    and two plans citing the 2026 document: by its common name in running text and by its title."""
+    from graph.build import build_graph
+    from ingest.lexicon import load_lexicon
+    from ingest.pipeline import ingest
+    from ingest.resolve import resolve
+    from tests.conftest import shared
+
+    folder = tmp_path_factory.mktemp("citing")
+    texts = {
+        "named": "# 某县乡村振兴工作要点\n\n（2026年2月1日）\n\n一、总体要求\n\n"
+        "认真贯彻落实2026年中央一号文件精神，扎实推进乡村全面振兴。\n",
+        "titled": f"# 某市农业农村工作方案\n\n（2026年3月1日）\n\n一、工作任务\n\n"
+        f"（一）落实《{CENTRAL_TITLE}》，抓好粮食生产。\n",
+        "no1-2025": "# 中共中央 国务院关于进一步深化农村改革扎实推进乡村全面振兴的意见\n\n（2025年1月1日）\n\n"
+        "一、粮食生产\n\n（一）稳定粮食播种面积。\n",
+    }
+    paths = []
+    for name, text in texts.items():
+        paths.append(folder / f"{name}.md")
+        paths[-1].write_text(text, encoding="utf-8")
+    laws = [shared("laws", "行政法", f"科学技术普及法({d}).md") for d in ("2002-06-29", "2024-12-25")]
+    lexicon = load_lexicon()
+    docs = ingest([shared("rural", "central-no1-document-2026.md"), *laws, *paths], lexicon)
+    return Asker(build_graph(docs, resolve(docs, lexicon), lexicon))
+
+
+def test_documents_citing_a_document_named_by_its_common_name(citing_asker):
+    for question in ("中央一号文件有哪些文件引用", "哪些文件引用了2026年中央一号文件"):
+        got = ask(citing_asker, question)
+        assert got["status"] == "ok" and got["reading"]["operation"] == f"documents_citing({CENTRAL_TITLE})"
+        assert [d["id"] for d in got["documents"]] == ["named", "titled"]
+        assert "引用《" + CENTRAL_TITLE + "》的有 2 份文件" in got["answer"]
+        assert (
+            "（落实；「2026年中央一号文件」是通称" in got["answer"] and "（落实；标题相符" in got["answer"]
+        )  # how each cites it and why that document
+        assert {e["doc"] for e in got["evidence"]} == {"named", "titled"}
+        assert any("认真贯彻落实2026年中央一号文件精神" in e["text"] for e in got["evidence"])
+
+
+def test_a_document_no_one_cites_is_named_in_the_answer(citing_asker):
+    got = ask(citing_asker, "2025年中央一号文件被哪些文件引用")
+    assert got["status"] == "not_found" and got["documents"] == []
+    assert got["answer"] == "没有已导入的文件引用《中共中央国务院关于进一步深化农村改革扎实推进乡村全面振兴的意见》。"
+
+
+def test_a_law_by_its_full_title_or_short_name_with_two_versions(citing_asker):
+    for question in ("哪些文件引用了《中华人民共和国科学技术普及法》", "科普法被哪些文件引用"):
+        got = ask(citing_asker, question)
+        assert got["status"] == "not_found" and got["documents"] == []
+        assert got["answer"] == "没有已导入的文件引用《中华人民共和国科学技术普及法》。"
+        (mention,) = got["reading"]["mentions"]
+        assert mention["node"] == "doc:科学技术普及法(2024-12-25)"  # the version in force now
