@@ -152,7 +152,7 @@ def ingest_documents(
         else:
             doc.mentions, doc.citations, doc.aliases = [], [], {}
             extract(doc, lexicon, known)
-        for w in doc.warnings:
+        for w in doc.warnings if old is None else []:  # a kept document's were told when it was read
             warn(w)
     return Ingested(kept, frozenset(known), reused)
 

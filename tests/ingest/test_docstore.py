@@ -94,3 +94,15 @@ def test_another_lexicon_or_id_does_not_use_the_kept_documents(tmp_path, files, 
     renamed = tmp_path / "d.txt"
     shutil.copyfile(files["c"], renamed)
     assert store.find(ingest_documents([renamed], lexicon).docs[0].sha256, "d") is None
+
+
+def test_only_documents_read_afresh_are_warned_about(tmp_path, files, lexicon):
+    flat = tmp_path / "flat.txt"
+    flat.write_text("没有标题也没有章节的一段文字。\n", encoding="utf-8")
+    fresh: list[str] = []
+    ingested = ingest_documents([flat], lexicon, warn=fresh.append)
+    keep_documents(tmp_path / "kept", ingested.kept, ingested.known, lexicon, {})
+    assert fresh and all("flat.txt" in w for w in fresh)
+    again: list[str] = []
+    ingest_documents([flat, files["c"]], lexicon, warn=again.append, store=open_store(tmp_path / "kept", lexicon))
+    assert again == []
