@@ -1,3 +1,6 @@
+import networkx as nx
+
+from graph.schema import NodeType, document_node_id
 from search.qa.mentions import NameTable, Texts, Words, similarity
 from search.qa.model import Match
 
@@ -58,3 +61,22 @@ def test_similarity_counts_swapped_characters_but_not_a_lone_shared_one():
     assert similarity("调宣部", "宣调部") == 1.0
     assert similarity("海智计化", "海智计划") == 0.75
     assert similarity("财务部", "宣调部") < 0.5
+
+
+def test_documents_are_found_by_common_names_and_a_shared_name_is_the_latest_version():
+    g = nx.MultiDiGraph()
+    no1 = "中共中央 国务院关于{}扎实推进乡村全面振兴的意见"
+    rows = [
+        ("no1-2025", no1.format("进一步深化农村改革"), "中共中央、国务院", "2025-01-01"),
+        ("no1-2026", no1.format("锚定农业农村现代化"), "中共中央、国务院", "2026-01-03"),
+        ("law-2002", "中华人民共和国科学技术普及法", "全国人民代表大会常务委员会", "2002-06-29"),
+        ("law-2024", "中华人民共和国科学技术普及法", "全国人民代表大会常务委员会", "2024-12-25"),
+    ]
+    for doc, title, issuer, date in rows:
+        g.add_node(document_node_id(doc), type=NodeType.DOCUMENT, doc=doc, title=title, issuer=issuer, date=date)
+    names = NameTable(g, suffix_min=3)
+    assert names.forms["2025年中央一号文件"] == {document_node_id("no1-2025"): Match.ALIAS}
+    assert names.forms["中央一号文件"] == {document_node_id("no1-2026"): Match.ALIAS}
+    assert names.forms["科普法"] == {document_node_id("law-2024"): Match.ALIAS}
+    assert names.forms["中华人民共和国科学技术普及法"] == {document_node_id("law-2024"): Match.NAME}
+    assert forms(names.find("科普法被哪些文件引用")) == [("科普法", [document_node_id("law-2024")])]
