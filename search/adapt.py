@@ -148,6 +148,9 @@ def fine_tune(pairs: list[Pair], base: str, folder: Path, settings: AdaptSetting
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
     from tqdm import tqdm
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # no loading and writing bars; training shows its own
 
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)
