@@ -23,8 +23,10 @@ with a message telling the user to run ``policykg build``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -43,7 +45,7 @@ from .token_cache import load_tokens, save_tokens, tokenise
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
 from .units import SearchUnit, unit_pieces, units_from_graph
 from .vector_cache import fill_from_cache, save_cache, text_keys
-from .vectors import build_vectors
+from .vectors import VectorIndex, build_vectors, keys_path, update_vectors
 from .vectorstore import VectorStore, open_vectors, save_vectors
 
 FORMAT = "policykg-search"
@@ -157,27 +159,114 @@ def _pool(units: list[SearchUnit], pieces: list[list[tuple[int, int]]]) -> tuple
 
 
 def _unit_vectors(
-    raw: np.ndarray, units: list[SearchUnit], pieces: list[list[tuple[int, int]]], piece_rows, heading_rows
+    raw: np.ndarray,
+    units: list[SearchUnit],
+    pieces: list[list[tuple[int, int]]],
+    piece_rows: np.ndarray,
+    heading_rows: np.ndarray,
+    which: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Each unit's vector: the token-weighted mean of its pieces' (and heading's) mean-pooled vectors.
+    """The vectors of the units ``which`` (default: all): each the token-weighted mean of its pieces'
+    (and heading's) mean-pooled vectors.
 
     m3e pools by averaging token vectors, so weighting each piece by its token count (about its
     character count plus two special tokens) reproduces pooling over the whole unit, less the
     attention across piece boundaries; the whole text is thus read once, in short pieces.
     """
-    out = np.zeros((len(units), raw.shape[1]), dtype=np.float32)
-    at = 0
-    for i, (unit, spans) in enumerate(zip(units, pieces, strict=True)):
+    starts = np.concatenate([[0], np.cumsum([len(spans) for spans in pieces])]).astype(np.int64)
+    which = np.arange(len(units)) if which is None else which
+    out = np.zeros((len(which), raw.shape[1]), dtype=np.float32)
+    for j, i in enumerate(which):
+        unit, spans = units[i], pieces[i]
         weights = np.asarray([e - s + 2 for s, e in spans], dtype=np.float32)
-        vec = weights @ raw[piece_rows[at : at + len(spans)]]
+        vec = weights @ raw[piece_rows[starts[i] : starts[i + 1]]]
         total = weights.sum()
         if heading_rows[i] >= 0:
             hw = len(unit.heading()) + 2
             vec += hw * raw[heading_rows[i]]
             total += hw
-        out[i] = vec / total
-        at += len(spans)
+        out[j] = vec / total
     return normalise_rows(out)
+
+
+def _unit_keys(keys: np.ndarray, pieces: list[list[tuple[int, int]]], piece_rows, heading_rows) -> np.ndarray:
+    """(N, 32) uint8: per unit, the SHA-256 of the keys of its heading and pieces, which decide its vector."""
+    out = np.zeros((len(pieces), 32), dtype=np.uint8)
+    none = bytes(32)
+    at = 0
+    for i, spans in enumerate(pieces):
+        digest = hashlib.sha256(keys[heading_rows[i]].tobytes() if heading_rows[i] >= 0 else none)
+        digest.update(keys[piece_rows[at : at + len(spans)]].tobytes())
+        out[i] = np.frombuffer(digest.digest(), dtype=np.uint8)
+        at += len(spans)
+    return out
+
+
+def _vector_index(
+    previous: Path | None,
+    name: str,
+    keys: np.ndarray,
+    make: Callable[[np.ndarray], np.ndarray],
+    build: Callable[[], VectorIndex],
+    config: SearchConfig,
+) -> tuple[VectorIndex, np.ndarray]:
+    """The vectors ``name``, taking on the previous index's HNSW graph when it can (``make(items)``:
+    the vectors of items it lacks), else ``build()``; with the key of each stored row."""
+    if previous is not None:
+        updated = update_vectors(previous / f"{name}.faiss", keys, make, config.ann_threshold, config.hnsw_ef_search)
+        if updated is not None:
+            return updated
+    return build(), keys
+
+
+def _store_vectors(
+    folder: Path,
+    build_id: str,
+    previous: Path | None,
+    raw: np.ndarray,
+    keys: np.ndarray,
+    units: list[SearchUnit],
+    pieces: list[list[tuple[int, int]]],
+    piece_rows: np.ndarray,
+    heading_rows: np.ndarray,
+    config: SearchConfig,
+) -> tuple[str, str]:
+    """Save the unit and piece vectors with the key of each stored row; returns their kinds.
+    Memory: one matrix at a time is alive beside ``raw``; each is freed once its index is saved."""
+    vec_args = (config.ann_threshold, config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search)
+    uv, stored = _vector_index(
+        previous,
+        "units",
+        _unit_keys(keys, pieces, piece_rows, heading_rows),
+        lambda which: _unit_vectors(raw, units, pieces, piece_rows, heading_rows, which),
+        lambda: build_vectors(_unit_vectors(raw, units, pieces, piece_rows, heading_rows), *vec_args),
+        config,
+    )
+    unit_kind = save_vectors(uv, folder, "units", build_id)
+    np.save(keys_path(folder / "units.faiss"), stored)
+    del uv, stored
+    pv, stored = _vector_index(
+        previous,
+        "pieces",
+        keys[piece_rows],
+        lambda which: normalise_rows(raw[piece_rows[which]]),
+        lambda: build_vectors(normalise_rows(raw), *vec_args, rows=piece_rows),  # normalises ``raw`` in place
+        config,
+    )
+    piece_kind = save_vectors(pv, folder, "pieces", build_id)
+    np.save(keys_path(folder / "pieces.faiss"), stored)
+    return unit_kind, piece_kind
+
+
+def _same_model(reuse: Path | None, model: dict) -> Path | None:
+    """``reuse`` when the index there was built with ``model``."""
+    if reuse is None:
+        return None
+    try:
+        built = json.loads((reuse / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return reuse if isinstance(built, dict) and built.get("model") == model else None
 
 
 @dataclass
@@ -231,19 +320,13 @@ def build_index(
     if len(missing):
         raw[missing] = encode_texts(encoder, [texts[i] for i in missing], config, progress)
     save_cache(folder, model_info, keys, raw)
-    del keys
     encode_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    # Memory: one matrix at a time is alive beside ``raw``; each is freed once its index is saved.
-    vec_args = (config.ann_threshold, config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search)
-    uv = build_vectors(_unit_vectors(raw, units, pieces, piece_rows, heading_rows), *vec_args)
-    unit_kind = save_vectors(uv, folder, "units", build_id)
-    del uv
-    pv = build_vectors(normalise_rows(raw), *vec_args, rows=piece_rows)
-    del raw
-    piece_kind = save_vectors(pv, folder, "pieces", build_id)
-    del pv
+    unit_kind, piece_kind = _store_vectors(
+        folder, build_id, _same_model(reuse, model_info), raw, keys, units, pieces, piece_rows, heading_rows, config
+    )
+    del raw, keys
     vectors_seconds = time.perf_counter() - t0
 
     table = np.asarray([(i, s, e) for i, spans in enumerate(pieces) for s, e in spans], dtype=np.int32).reshape(-1, 3)

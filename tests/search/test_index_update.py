@@ -97,9 +97,13 @@ def assert_same_index(got_folder, want_folder):
         assert np.array_equal(got.lexical.scores(tokens), want.lexical.scores(tokens)), query
         qvec = CharacterEncoder().encode([query])
         for name in ("unit_vectors", "piece_vectors"):
-            got_scores, got_ids = getattr(got, name).search(qvec, 5)
-            want_scores, want_ids = getattr(want, name).search(qvec, 5)
-            assert np.array_equal(got_ids, want_ids) and np.allclose(got_scores, want_scores), (query, name)
+            got_vectors, want_vectors = getattr(got, name), getattr(want, name)
+            every = want_vectors.scores(qvec[0])
+            assert np.allclose(got_vectors.scores(qvec[0]), every), (query, name)
+            got_scores, got_ids = got_vectors.search(qvec, 5)
+            want_scores, want_ids = want_vectors.search(qvec, 5)
+            # the same ranking: equal scores in order, each the score of the item returned (ties may swap)
+            assert np.allclose(got_scores, want_scores) and np.allclose(every[got_ids[0]], got_scores[0]), (query, name)
     assert np.allclose(got.unit_vectors.vectors(), want.unit_vectors.vectors())
 
 
@@ -158,3 +162,34 @@ def test_a_damaged_token_cache_is_ignored(tmp_path, encoder):
     stats = build(plan, tmp_path / "again", reuse=tmp_path / "plan")
     assert stats.cut == stats.units
     assert_same_index(tmp_path / "again", tmp_path / "plan")
+
+
+def test_an_hnsw_index_is_taken_on_with_removed_rows_hidden(tmp_path, encoder, monkeypatch):
+    import dataclasses
+
+    import faiss
+
+    from search.config import load_config
+
+    monkeypatch.setattr("search.vectors.MAX_REMOVED_SHARE", 0.5)
+    config = dataclasses.replace(load_config(), ann_threshold=2)  # every index here is HNSW
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+
+    def hnsw_build(graph, name, reuse=None):
+        return build_index(index_source(graph), tmp_path / name, "test", config=config, progress=False, reuse=reuse)
+
+    hnsw_build(plan, "plan")
+    hnsw_build(both, "added", reuse=tmp_path / "plan")
+    hnsw_build(plan, "removed", reuse=tmp_path / "added")
+    hnsw_build(both, "both-scratch")
+    hnsw_build(plan, "plan-scratch")
+    assert_same_index(tmp_path / "added", tmp_path / "both-scratch")
+    assert_same_index(tmp_path / "removed", tmp_path / "plan-scratch")
+    removed = load_index(tmp_path / "removed")
+    units = removed.unit_vectors
+    assert units.kind == "hnsw" and units.size == len(removed.units)
+    # the other document's rows are still stored, but never returned
+    stored = faiss.read_index(str(tmp_path / "removed" / "units.faiss")).ntotal
+    assert stored == len(load_index(tmp_path / "added").units) > units.size
+    _, ids = units.search(CharacterEncoder().encode(["乡村人才培训"]), stored)
+    assert sorted(ids[0][ids[0] >= 0].tolist()) == list(range(units.size))
