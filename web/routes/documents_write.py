@@ -2,7 +2,8 @@
 each with ``Authorization: Bearer <token>``; they exist only when writes are enabled (``auth``).
 
 An upload whose content the corpus already holds changes nothing and answers 200 with that document
-(so retrying an upload is safe); a new one answers 201 with a Location header.
+(so retrying an upload is safe); a new one answers 201 with a Location header. These routes need no
+CSRF token: a browser never adds an ``Authorization`` header by itself, so another site cannot forge them.
 """
 
 from __future__ import annotations
