@@ -12,6 +12,9 @@ Layout of ``index/`` (see ``graph.home`` for the versions around it)::
                      next build reuses for texts that did not change
     units.faiss      one vector per unit (pooled over its pieces and its heading)
     pieces.faiss     one vector per piece (max-pooled per unit at query time)
+    NAME.keys.npy    what each stored vector holds (SHA-256), so the next build keeps an HNSW index's
+                     rows and adds only new ones; NAME.rows.npy: each item's stored row, once updated
+                     (``search.vectors``)
     cache/           every encoded text's raw vector by the text's SHA-256 (``search.vector_cache``),
                      which the next build reuses for texts that did not change
                      (with $POLICYKG_VECTOR_STORE=milvus: units/pieces.milvus.json naming the collections)
