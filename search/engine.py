@@ -13,9 +13,9 @@ from graph.records import to_json
 
 from .cache import RANKINGS_KEPT, LRUCache
 from .config import SearchConfig, load_config
-from .encoder import Encoder, get_encoder, model_path
-from .errors import EncoderMissing, IndexMissing, QueryError
-from .expand import Expansion, alias_terms, expanded_scores, feedback_terms, inverse_frequency
+from .encoder import Encoder, get_encoder, index_model_path
+from .errors import IndexMissing, QueryError
+from .expand import Expansion, alias_terms, expanded_scores, feedback_terms, inverse_frequency, with_names
 from .fusion import fuse
 from .graph_signal import EntityMatch
 from .highlight import highlights
@@ -126,12 +126,7 @@ class Searcher:
         with self._lock:
             if self._encoder is None:
                 built = self.index.manifest["model"]
-                try:
-                    path = model_path(self._model)
-                except EncoderMissing:
-                    if self._model:
-                        raise
-                    path = built["path"]  # no model configured here: use the one the index recorded
+                path = index_model_path(built, self._model)  # the model the index was built with
                 # Queries are encoded in float32 whatever the index used: bfloat16 pays off only on
                 # large batches (AMX), and the two agree to a cosine of 0.9998 on this model.
                 encoder = get_encoder(path, "float32", built["max_seq_length"])
@@ -251,9 +246,12 @@ class Searcher:
             raise QueryError("查询只有疑问词，请说明要找什么 (the query holds only question words)")
         weights = self.config.weights[mode]
         graph = bool(weights.get("graph"))
-        found = self.index.entities.find(query) if graph or self.config.expansion.aliases else []
+        aliases = self.config.expansion.aliases or self.config.expansion.dense_names
+        found = self.index.entities.find(query) if graph or aliases else []
         lift = self.index.entities.signal(found) if found and graph else None
         dense = bool(weights.get("dense") or weights.get("sentence"))
+        if dense and self.config.expansion.dense_names and found:
+            content = with_names(content, found)
         qvec = self._query_vector(content) if dense else None
         expansion = self._expansion(tokens, found, qvec) if weights.get("bm25") else Expansion({})
         pool, signals, piece_scores = self._signals(tokens, qvec, lift, mode, expansion)

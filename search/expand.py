@@ -9,6 +9,8 @@ Two sources, switched and weighted separately in ``data/lexicon/search.json`` �
   ranks best — frequent there, rare in the corpus — so a paraphrase borrows the words the text uses.
 
 The expanded BM25 score is the query's own score plus each extra term's score times its weight.
+With ``dense_names`` the dense model's query text also gets the canonical names of its entities.
+All are off: on the tune half of the paraphrase set none raised hybrid nDCG@10.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class ExpansionConfig:
 
     aliases: bool = False
     alias_weight: float = 0.5
+    dense_names: bool = False  # the canonical names of the query's entities also added to the dense query
     feedback: bool = False
     feedback_weight: float = 0.3
     feedback_units: int = 5  # the dense signal's best units read for terms
@@ -67,6 +70,12 @@ def alias_terms(found: Sequence[EntityMatch], table: EntityTable, tokens: Tokens
                 if token not in own:
                     out.setdefault(token)
     return list(out)
+
+
+def with_names(content: str, found: Sequence[EntityMatch]) -> str:
+    """The dense model's query text followed by the canonical names of its entities it lacks."""
+    names = [m.name for m in found if m.name not in content]
+    return " ".join([content, *dict.fromkeys(names)])
 
 
 def inverse_frequency(lexical: LexicalIndex) -> Callable[[str], float]:

@@ -16,6 +16,7 @@ from search.expand import (
     expanded_scores,
     feedback_terms,
     inverse_frequency,
+    with_names,
 )
 from search.fusion import fuse
 from tests.fixtures.search_index import tiny_searcher
@@ -96,6 +97,13 @@ def test_switches_off_rank_by_the_fused_signals_alone(plain, mode):
     fused = fuse(ranking.signals, weights, method, plain.config.confidence)
     assert np.allclose(ranking.scores, fused)
     assert list(ranking.scores) == sorted(ranking.scores, reverse=True)
+
+
+def test_dense_names_add_the_canonical_names_the_query_lacks(tiny, plain):
+    found = plain.index.entities.find("科普法和海智计划")
+    assert with_names("科普法和海智计划", found) == "科普法和海智计划 科学技术普及法"
+    named = tiny_searcher(tiny, with_expansion(dense_names=True))
+    assert not np.allclose(named.rank("科普法", "dense").scores, plain.rank("科普法", "dense").scores)
 
 
 def test_bad_expansion_settings_are_refused():
