@@ -80,7 +80,7 @@ class Ingested:
         return [k.doc for k in self.kept]
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -101,7 +101,7 @@ def _read(
     taken: set[str] = set()
     for path in progress(explicit + found):
         doc_id = _doc_id(path, taken)
-        kept = store.find(_file_sha256(path), doc_id) if store is not None and path.is_file() else None
+        kept = store.find(file_sha256(path), doc_id) if store is not None and path.is_file() else None
         if kept is not None:
             kept.doc.path = str(path)
             read.append((kept.doc, kept))

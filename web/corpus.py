@@ -8,7 +8,6 @@ later ``add`` or ``remove`` rebuilds the corpus without the original paths.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 from graph.home import Version
 from graph.store import atomic_write
 from ingest.model import Document, IngestError
+from ingest.pipeline import file_sha256
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,6 @@ class CorpusFile:
     sha256: str  # of the file's bytes
     doc: str  # the document id
     file: str  # the copy, relative to the version folder
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_corpus(version: Version) -> list[CorpusFile]:
