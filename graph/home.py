@@ -135,27 +135,33 @@ _held: set[Path] = set()  # homes whose lock this process holds
 
 
 @contextmanager
-def build_lock() -> Iterator[None]:
-    """Hold this home's build lock, after removing what killed builds left; ``BuildBusy`` if taken.
+def exclusive(path: Path, busy: Exception) -> Iterator[None]:
+    """Hold an ``flock`` on ``path`` (created when missing), or raise ``busy`` at once when another holds it.
 
-    The lock is an ``flock`` on ``build.lock``: the kernel releases it when its holder exits, even
-    when killed, so a crashed build never blocks the next one.
+    The kernel releases the lock when its holder exits, even when killed, so a crash never blocks the next run.
     """
-    root = home()
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildBusy(f"另一个构建正在进行 (another build is running in {root}; try again later)") from None
+            raise busy from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextmanager
+def build_lock() -> Iterator[None]:
+    """Hold this home's build lock (``build.lock``), after removing what killed builds left; ``BuildBusy`` if taken."""
+    root = home()
+    with exclusive(root / LOCK, BuildBusy(f"另一个构建正在进行 (another build is running in {root}; try again later)")):
         _held.add(root)
         try:
             _remove_leftovers(root)
             yield
         finally:
             _held.discard(root)
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _require_lock() -> Path:

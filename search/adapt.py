@@ -13,7 +13,6 @@ it; models no kept version uses, other than the newest, are removed when the nex
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import random
@@ -26,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from graph.home import Version, build_lock, require_version, versions_dir
+from graph.home import Version, build_lock, exclusive, require_version, versions_dir
 from graph.store import load_graph
 
 from .encoder import ADAPTED_MANIFEST, adapted_models, base_model_path, models_dir
@@ -87,15 +86,10 @@ def adapt_lock() -> Iterator[None]:
     """One training at a time in a home; ``AdaptBusy`` when another holds it."""
     folder = models_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AdaptBusy(f"另一个模型正在训练 (a model is being trained in {folder}; try again later)") from None
+    with exclusive(
+        folder / LOCK, AdaptBusy(f"另一个模型正在训练 (a model is being trained in {folder}; try again later)")
+    ):
         yield
-    finally:
-        os.close(fd)
 
 
 def models_in_use() -> set[str]:
