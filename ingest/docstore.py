@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,19 +30,11 @@ _CODE = Path(__file__).resolve().parent
 
 @dataclass
 class Kept:
-    """One document's ingest result and what the programme names known across the corpus added to it."""
+    """One document's ingest result and the programme names it makes known to the corpus (found in
+    its text beyond the lexicon's; a function of the file and the lexicon alone)."""
 
     doc: Document
-    known_before: str  # digest of the programme names known when it was read (``names_digest``)
-    discovered: frozenset[str]  # the names it made known
-
-
-def names_digest(previous: str, names: Iterable[str]) -> str:
-    """A digest of a growing set of names: the previous digest and the names added to it."""
-    digest = hashlib.sha256(previous.encode())
-    for name in sorted(names):
-        digest.update(b"\0" + name.encode())
-    return digest.hexdigest()
+    discovered: frozenset[str]
 
 
 @cache

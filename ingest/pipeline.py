@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .docstore import DocumentStore, Kept, names_digest
+from .docstore import DocumentStore, Kept
 from .extract import extract
 from .extract.programmes import extract_programmes
 from .lexicon import Lexicon, load_lexicon
@@ -130,25 +130,24 @@ def ingest_documents(
     ``warn`` and skipped. A kept document is extracted again only when a programme name that became
     known or unknown since it was kept occurs in its text."""
     read = _read(paths, lexicon, warn, progress, store)
-    # Programme names discovered in any document are recognised in all of them.
-    known = set(lexicon.programmes.names())
-    digest = names_digest("", known)
+    # Programme names discovered in any document are recognised in all of them. Each document's
+    # discoveries are made against the lexicon alone, so they do not depend on which other files
+    # the corpus holds or in which order: a kept document's stay valid when others come or go.
+    listed = set(lexicon.programmes.names())
     kept: list[Kept] = []
     for doc, old in read:
-        if old is not None and old.known_before == digest:
+        if old is not None:
             discovered = old.discovered
         else:
-            found = extract_programmes(doc.text, lexicon, known)
-            discovered = frozenset(m.surface for m in found if m.type == "Programme") - known
-        kept.append(Kept(doc, digest, discovered))
-        known |= discovered
-        digest = names_digest(digest, discovered)
+            found = extract_programmes(doc.text, lexicon, set(listed))
+            discovered = frozenset(m.surface for m in found if m.type == "Programme") - listed
+        kept.append(Kept(doc, discovered))
+    known = listed.union(*(k.discovered for k in kept))
     changed = known ^ store.known if store is not None else set()
     reused = set()
-    for entry, (doc, old) in zip(kept, progress(read), strict=True):
+    for doc, old in progress(read):
         if old is not None and not any(name in doc.text for name in changed):
-            if old.known_before == entry.known_before:
-                reused.add(doc.sha256)
+            reused.add(doc.sha256)
         else:
             doc.mentions, doc.citations, doc.aliases = [], [], {}
             extract(doc, lexicon, known)

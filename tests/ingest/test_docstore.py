@@ -62,6 +62,22 @@ def test_a_reused_corpus_equals_a_fresh_ingest(tmp_path, files, lexicon, before,
     assert reused.known == fresh.known
 
 
+def test_what_a_corpus_knows_does_not_depend_on_the_order_of_its_files(files, lexicon):
+    forward = ingest_documents([files[n] for n in ["a", "b", "c"]], lexicon)
+    backward = ingest_documents([files[n] for n in ["c", "b", "a"]], lexicon)
+    assert forward.known == backward.known
+    assert sorted(summary(forward)) == sorted(summary(backward))
+    discovered = {k.doc.id: k.discovered for k in forward.kept}
+    assert discovered["b"] == {"青苗培育工程"} and not discovered["a"] and not discovered["c"]
+
+
+def test_removing_a_document_extracts_again_only_those_naming_what_it_made_known(tmp_path, files, lexicon):
+    store = kept_in(tmp_path / "kept", ["b", "a", "c"], files, lexicon)
+    without_b = ingest_documents([files[n] for n in ["a", "c"]], lexicon, store=store)
+    assert without_b.reused == {d.sha256 for d in without_b.docs if d.id == "c"}
+    assert summary(without_b) == summary(ingest_documents([files[n] for n in ["a", "c"]], lexicon))
+
+
 def test_only_documents_naming_a_changed_programme_are_extracted_again(tmp_path, files, lexicon):
     store = kept_in(tmp_path / "kept", ["a", "c"], files, lexicon)
     with_b = ingest_documents([files[n] for n in ["a", "c", "b"]], lexicon, store=store)
