@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .keys import match_keys
+
 CACHE = "cache"
 
 
@@ -39,14 +41,12 @@ def fill_from_cache(index_folder: Path | None, model: dict, keys: np.ndarray, ra
         cached = np.load(folder / "raw.npy", mmap_mode="r")
     except (OSError, ValueError):
         return filled
-    if cached.ndim != 2 or cached.shape[1] != raw.shape[1] or len(cached) != len(cached_keys):
+    if cached.ndim != 2 or cached.shape[1] != raw.shape[1] or cached_keys.shape != (len(cached), keys.shape[1]):
         return filled
-    rows = {key.tobytes(): row for row, key in enumerate(cached_keys)}
-    for i, key in enumerate(keys):
-        row = rows.get(key.tobytes())
-        if row is not None:
-            raw[i] = cached[row]
-            filled[i] = True
+    rows = match_keys(keys, cached_keys)
+    filled = rows >= 0
+    if filled.any():
+        raw[filled] = cached[rows[filled]]
     return filled
 
 

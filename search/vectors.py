@@ -22,6 +22,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from .keys import match_keys
+
 MAX_REMOVED_SHARE = 0.1  # an updated index with more rows of removed items than this is rebuilt
 
 
@@ -157,15 +159,8 @@ def update_vectors(
     old = load_vectors(previous, ef_search, mmap=False)
     if old.kind != "hnsw" or len(old_keys) != old.index.ntotal or old_keys.shape[1:] != keys.shape[1:]:
         return None
-    free: dict[bytes, list[int]] = {}
     alive = old.rows if old.rows is not None else np.arange(len(old_keys))
-    for row in alive[::-1]:  # popped from the end: the lowest rows are taken first
-        free.setdefault(old_keys[row].tobytes(), []).append(int(row))
-    rows = np.full(len(keys), -1, dtype=np.int64)
-    for i, key in enumerate(keys):
-        taken = free.get(key.tobytes())
-        if taken:
-            rows[i] = taken.pop()
+    rows = match_keys(keys, old_keys, alive, once=True)
     new = np.flatnonzero(rows < 0)
     total = len(old_keys) + len(new)
     if total - len(keys) > MAX_REMOVED_SHARE * total:
