@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import TokenTable
+from .keys import match_keys
 from .progress import progress_bar
 from .tokenize import Tokenizer, touched_by
 from .units import SearchUnit
@@ -86,23 +87,23 @@ def tokenise(
     progress: bool | None = None,
 ) -> Tokenised:
     """Every unit's search-mode tokens: taken from ``previous`` where still valid, cut otherwise."""
-    usable = previous is not None and previous.rules == tokenizer.rules
-    rows = {k.tobytes(): r for r, k in enumerate(previous.keys)} if previous is not None and usable else {}
-    changed = set(previous.words) ^ set(tokenizer.words) if previous is not None else set()
-    touched = touched_by(changed)
+    texts = [unit.lexical_text(with_context) for unit in units]
     keys = np.zeros((len(units), 32), dtype=np.uint8)
-    take = np.full(len(units), -1, dtype=np.int64)
+    for i, text in enumerate(texts):
+        keys[i] = np.frombuffer(text_key(text), dtype=np.uint8)
+    usable = previous is not None and previous.rules == tokenizer.rules and previous.keys.shape[1:] == (32,)
+    take = match_keys(keys, previous.keys) if previous is not None and usable else np.full(len(units), -1)
+    changed = set(previous.words) ^ set(tokenizer.words) if previous is not None else set()
+    if changed:  # a text holding a word added or dropped since is cut again
+        touched = touched_by(changed)
+        reused = np.flatnonzero(take >= 0)
+        folded = tokenizer.fold_all([texts[i] for i in reused])
+        take[reused[[touched(text) for text in folded]]] = -1
+    todo = np.flatnonzero(take < 0)
     cut: dict[int, list[str]] = {}
-    with progress_bar(len(units), "tokenize", progress, unit="unit") as bar:
-        for i, unit in enumerate(units):
-            text = unit.lexical_text(with_context)
-            key = text_key(text)
-            keys[i] = np.frombuffer(key, dtype=np.uint8)
-            row = rows.get(key)
-            if row is not None and not (changed and touched(tokenizer.fold(text))):
-                take[i] = row
-            else:
-                cut[i] = tokenizer.document(text)
+    with progress_bar(len(todo), "tokenize", progress, unit="unit") as bar:
+        for i in todo.tolist():
+            cut[i] = tokenizer.document(texts[i])
             bar.update(1)
     return Tokenised(_assemble(take, cut, previous), keys, len(cut))
 

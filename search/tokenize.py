@@ -29,6 +29,7 @@ from .normalise import content_chars
 jieba.setLogLevel(logging.WARNING)
 
 LEXICON_FILES = ("programmes.tsv", "organisations.tsv", "departments.tsv", "places.tsv")
+_JOIN = "\x00"
 MAX_WORD_CHARS = 12  # longer names (policy titles) stay split so their parts remain searchable
 
 
@@ -89,6 +90,14 @@ class Tokenizer:
     @staticmethod
     def fold(text: str) -> str:
         return unicodedata.normalize("NFKC", text).lower()
+
+    @classmethod
+    def fold_all(cls, texts: list[str]) -> list[str]:
+        """``fold`` of each text, in one call over the texts joined by NUL: no normal form or case
+        mapping joins a character with NUL, so each part folds as it would alone."""
+        if any(_JOIN in text for text in texts):
+            return [cls.fold(text) for text in texts]
+        return cls.fold(_JOIN.join(texts)).split(_JOIN) if texts else []
 
     def _keep(self, token: str, drop: frozenset[str]) -> bool:
         return bool(token.strip()) and token not in drop and content_chars(token) != ""
