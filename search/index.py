@@ -35,6 +35,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import orjson
 
 from graph.home import require_version
 
@@ -261,6 +262,19 @@ def _store_vectors(
     return unit_kind, piece_kind
 
 
+def _recorded_model(reuse: Path | None, path: str, dtype: str, max_seq_length: int) -> dict | None:
+    """The model record of the index at ``reuse`` when it was built with this model, precision and
+    length, so a build whose texts are all cached need not load the model to name it."""
+    try:
+        built = json.loads((reuse / "manifest.json").read_text(encoding="utf-8")).get("model") if reuse else None
+    except (OSError, ValueError, AttributeError):
+        return None
+    wanted = {"path": path, "dtype": dtype, "max_seq_length": max_seq_length}
+    if not isinstance(built, dict) or any(built.get(k) != v for k, v in wanted.items()):
+        return None
+    return built if isinstance(built.get("dim"), int) and built.get("name") == Path(path).name else None
+
+
 def _same_model(reuse: Path | None, model: dict) -> Path | None:
     """``reuse`` when the index there was built with ``model``."""
     if reuse is None:
@@ -311,16 +325,21 @@ def build_index(
     cut = tokens.cut
     del tokens
 
-    path = model_path(model)
-    encoder = get_encoder(path, resolve_dtype(config.dtype), config.max_seq_length)
+    path, dtype = model_path(model), resolve_dtype(config.dtype)
+    load = lambda: get_encoder(path, dtype, config.max_seq_length)  # noqa: E731
     pieces = [unit_pieces(u, config) for u in units]
     texts, piece_rows, heading_rows = _pool(units, pieces)
     t0 = time.perf_counter()
-    model_info = asdict(encoder.info)
+    # The model is loaded only when a text is not in the cache of an index built with it.
+    model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
     keys = text_keys(texts)
-    raw = np.zeros((len(texts), encoder.info.dim), dtype=np.float32)
+    raw = np.zeros((len(texts), model_info["dim"]), dtype=np.float32)
     missing = np.flatnonzero(~fill_from_cache(reuse, model_info, keys, raw))
     if len(missing):
+        encoder = load()
+        if asdict(encoder.info) != model_info:  # the recorded model is not the one there now
+            model_info, missing = asdict(encoder.info), np.arange(len(texts))
+            raw = np.zeros((len(texts), encoder.info.dim), dtype=np.float32)
         raw[missing] = encode_texts(encoder, [texts[i] for i in missing], config, progress)
     save_cache(folder, model_info, keys, raw)
     encode_seconds = time.perf_counter() - t0
@@ -334,7 +353,7 @@ def build_index(
 
     table = np.asarray([(i, s, e) for i, spans in enumerate(pieces) for s, e in spans], dtype=np.int32).reshape(-1, 3)
     np.save(folder / "pieces.npy", table)
-    _write_json(folder / "units.json", [u.to_json() for u in units])
+    (folder / "units.json").write_bytes(orjson.dumps(units))
     _write_json(folder / "entities.json", entities)
     (folder / "words.txt").write_text("\n".join(words), encoding="utf-8")
     manifest = {
@@ -342,7 +361,7 @@ def build_index(
         "version": VERSION,
         "build_id": build_id,
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "model": asdict(encoder.info),
+        "model": model_info,
         "units": len(units),
         "pieces": len(table),
         "encoded": len(missing),
@@ -384,7 +403,7 @@ def load_index(folder: Path | str | None = None) -> SearchIndex:
     manifest = _guard(lambda: json.loads(manifest_file.read_text(encoding="utf-8")))
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise IndexMissing(f"搜索索引格式不符 (search index has an unknown format; {REBUILD})")
-    units = _guard(lambda: [SearchUnit.from_json(u) for u in json.loads((folder / "units.json").read_text("utf-8"))])
+    units = _guard(lambda: [SearchUnit.from_json(u) for u in orjson.loads((folder / "units.json").read_bytes())])
     pieces = _guard(lambda: np.load(folder / "pieces.npy"))
     entities = _guard(lambda: json.loads((folder / "entities.json").read_text(encoding="utf-8")))
     words = _guard(lambda: (folder / "words.txt").read_text(encoding="utf-8").split("\n"))

@@ -193,3 +193,22 @@ def test_an_hnsw_index_is_taken_on_with_removed_rows_hidden(tmp_path, encoder, m
     assert stored == len(load_index(tmp_path / "added").units) > units.size
     _, ids = units.search(CharacterEncoder().encode(["乡村人才培训"]), stored)
     assert sorted(ids[0][ids[0] >= 0].tolist()) == list(range(units.size))
+
+
+def test_the_model_is_loaded_only_when_a_text_is_not_cached(tmp_path, encoder, monkeypatch):
+    monkeypatch.setattr("search.index.resolve_dtype", lambda dtype: CountingEncoder.info.dtype)
+    plan = tiny_graph()
+    build(plan, tmp_path / "plan")
+    loads: list[tuple] = []
+
+    def load(*args):
+        loads.append(args)
+        return encoder
+
+    monkeypatch.setattr("search.index.get_encoder", load)
+    stats = build(plan, tmp_path / "again", reuse=tmp_path / "plan")
+    assert loads == [] and stats.encoded == 0
+    assert_same_index(tmp_path / "again", tmp_path / "plan")
+    assert load_index(tmp_path / "again").manifest["model"] == load_index(tmp_path / "plan").manifest["model"]
+    build(with_other_document(plan), tmp_path / "added", reuse=tmp_path / "again")
+    assert len(loads) == 1
