@@ -16,7 +16,8 @@ Layout of ``index/`` (see ``graph.home`` for the versions around it)::
                      rows and adds only new ones; NAME.rows.npy: each item's stored row, once updated
                      (``search.vectors``)
     cache/           every encoded text's raw vector by the text's SHA-256 (``search.vector_cache``),
-                     which the next build reuses for texts that did not change
+                     which the next build reuses for texts that did not change (in segments: the
+                     previous index's, linked, and one of the texts this build encoded)
                      (with $POLICYKG_VECTOR_STORE=milvus: units/pieces.milvus.json naming the collections)
 
 The index is written into the staged version with its graph and switched in with it, so a failed
@@ -48,7 +49,7 @@ from .progress import progress_bar
 from .token_cache import load_tokens, save_tokens, tokenise
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
 from .units import SearchUnit, unit_pieces, units_from_graph
-from .vector_cache import fill_from_cache, save_cache, text_keys
+from .vector_cache import CacheHits, fill_from_cache, save_cache, text_keys
 from .vectors import VectorIndex, build_vectors, keys_path, update_vectors
 from .vectorstore import VectorStore, open_vectors, save_vectors
 
@@ -334,14 +335,16 @@ def build_index(
     model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
     keys = text_keys(texts)
     raw = np.zeros((len(texts), model_info["dim"]), dtype=np.float32)
-    missing = np.flatnonzero(~fill_from_cache(reuse, model_info, keys, raw))
+    hits = fill_from_cache(reuse, model_info, keys, raw)
+    missing = np.flatnonzero(~hits.found)
+    cached: CacheHits | None = hits
     if len(missing):
         encoder = load()
         if asdict(encoder.info) != model_info:  # the recorded model is not the one there now
-            model_info, missing = asdict(encoder.info), np.arange(len(texts))
+            model_info, missing, cached = asdict(encoder.info), np.arange(len(texts)), None
             raw = np.zeros((len(texts), encoder.info.dim), dtype=np.float32)
         raw[missing] = encode_texts(encoder, [texts[i] for i in missing], config, progress)
-    save_cache(folder, model_info, keys, raw)
+    save_cache(folder, model_info, keys, raw, cached)
     encode_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -1,15 +1,24 @@
 """The raw vectors an index encoded, by text, so the next build encodes only texts it has not seen.
 
-``index/cache/`` holds ``keys.npy`` (one SHA-256 of a text per row, uint8), ``raw.npy`` (that text's
-raw model vector, float32) and ``model.json`` (the model that made them: path, name, dim, dtype and
-length). A build passes the served index folder as ``reuse``; rows are taken only when the model is
-the same, so a change of model, precision or length encodes everything again.
+``index/cache/`` holds ``model.json`` (the model that made the vectors: path, name, dim, dtype and
+length) and one or more segments, each a pair ``N.keys.npy`` (one SHA-256 of a text per row, uint8)
+and ``N.raw.npy`` (that text's raw model vector, float32). A build passes the served index folder as
+``reuse``; rows are taken only when the model is the same, so a change of model, precision or length
+encodes everything again.
+
+A new index links the previous index's segments (they are never changed once written) and writes
+one segment of the texts it encoded, so adding a document writes that document's vectors, and
+removing one writes none. When less than half of the linked rows are still used, or there are more
+than ``MAX_SEGMENTS`` segments, the cache is written afresh as one segment of exactly the rows used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +26,9 @@ import numpy as np
 from .keys import match_keys
 
 CACHE = "cache"
+MODEL = "model.json"
+MAX_SEGMENTS = 8
+MIN_USED_SHARE = 0.5
 
 
 def text_keys(texts: list[str]) -> np.ndarray:
@@ -27,32 +39,107 @@ def text_keys(texts: list[str]) -> np.ndarray:
     return keys
 
 
-def fill_from_cache(index_folder: Path | None, model: dict, keys: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """Copy into ``raw`` the rows the cache of ``index_folder`` holds for ``keys`` under ``model``;
-    returns a mask of the rows filled. A missing, other-model or unreadable cache fills nothing."""
-    filled = np.zeros(len(keys), dtype=bool)
+@dataclass
+class Segment:
+    number: int
+    keys: np.ndarray  # (n, 32) uint8
+    raw: np.ndarray  # (n, dim) float32, memory-mapped
+
+
+LEGACY = -1  # the single unnumbered pair (keys.npy, raw.npy) of caches written before segments
+
+
+def _segment_numbers(folder: Path) -> list[int]:
+    names = (p.name.removesuffix(".keys.npy") for p in folder.glob("*.keys.npy"))
+    legacy = [LEGACY] if (folder / "keys.npy").is_file() else []
+    return legacy + sorted(int(n) for n in names if n.isdigit())
+
+
+def _files(folder: Path, number: int) -> tuple[Path, Path]:
+    prefix = "" if number == LEGACY else f"{number:04d}."
+    return folder / f"{prefix}keys.npy", folder / f"{prefix}raw.npy"
+
+
+def open_segments(index_folder: Path | None, model: dict, dim: int) -> list[Segment]:
+    """The cache segments of the index at ``index_folder`` made by ``model``; none when the cache is
+    missing, made by another model or unreadable."""
     folder = index_folder / CACHE if index_folder is not None else None
-    if folder is None or not (folder / "model.json").is_file():
-        return filled
+    if folder is None or not (folder / MODEL).is_file():
+        return []
+    segments = []
     try:
-        if json.loads((folder / "model.json").read_text(encoding="utf-8")) != model:
-            return filled
-        cached_keys = np.load(folder / "keys.npy")
-        cached = np.load(folder / "raw.npy", mmap_mode="r")
+        if json.loads((folder / MODEL).read_text(encoding="utf-8")) != model:
+            return []
+        for number in _segment_numbers(folder):
+            keys_file, raw_file = _files(folder, number)
+            keys, raw = np.load(keys_file), np.load(raw_file, mmap_mode="r")
+            if keys.ndim != 2 or keys.shape[1] != 32 or raw.shape != (len(keys), dim):
+                return []
+            segments.append(Segment(number, keys, raw))
     except (OSError, ValueError):
-        return filled
-    if cached.ndim != 2 or cached.shape[1] != raw.shape[1] or cached_keys.shape != (len(cached), keys.shape[1]):
-        return filled
-    rows = match_keys(keys, cached_keys)
-    filled = rows >= 0
-    if filled.any():
-        raw[filled] = cached[rows[filled]]
-    return filled
+        return []
+    return segments
 
 
-def save_cache(index_folder: Path, model: dict, keys: np.ndarray, raw: np.ndarray) -> None:
+@dataclass
+class CacheHits:
+    """Where each wanted text's vector was found: a segment of the cache in ``folder`` and a row in
+    it (-1: not cached)."""
+
+    folder: Path | None
+    segments: list[Segment]
+    segment: np.ndarray
+    row: np.ndarray
+
+    @property
+    def found(self) -> np.ndarray:
+        return self.segment >= 0
+
+
+def fill_from_cache(index_folder: Path | None, model: dict, keys: np.ndarray, raw: np.ndarray) -> CacheHits:
+    """Copy into ``raw`` the rows the cache of ``index_folder`` holds for ``keys`` under ``model``."""
+    segments = open_segments(index_folder, model, raw.shape[1])
+    folder = index_folder / CACHE if segments and index_folder is not None else None
+    segment = np.full(len(keys), -1, dtype=np.int64)
+    row = np.full(len(keys), -1, dtype=np.int64)
+    if segments:
+        sizes = np.asarray([len(s.keys) for s in segments])
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        at = match_keys(keys, np.concatenate([s.keys for s in segments]))
+        hit = np.flatnonzero(at >= 0)
+        segment[hit] = np.searchsorted(starts, at[hit], side="right") - 1
+        row[hit] = at[hit] - starts[segment[hit]]
+        for i, seg in enumerate(segments):
+            mine = hit[segment[hit] == i]
+            raw[mine] = seg.raw[row[mine]]
+    return CacheHits(folder, segments, segment, row)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def save_cache(
+    index_folder: Path, model: dict, keys: np.ndarray, raw: np.ndarray, hits: CacheHits | None = None
+) -> None:
+    """The cache of a new index: ``hits``'s segments linked plus one of the texts not found there, or,
+    when those segments are mostly unused (or many), one segment of every row of ``keys``."""
     folder = index_folder / CACHE
     folder.mkdir()
-    np.save(folder / "keys.npy", keys)
-    np.save(folder / "raw.npy", raw)
-    (folder / "model.json").write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
+    linked: list[Segment] = []
+    new = np.arange(len(keys))
+    if hits is not None and hits.folder is not None and hits.segments:
+        held = sum(len(s.keys) for s in hits.segments)
+        if int(hits.found.sum()) >= MIN_USED_SHARE * held and len(hits.segments) < MAX_SEGMENTS:
+            linked, new = hits.segments, np.flatnonzero(~hits.found)
+            for seg in linked:
+                for target in _files(folder, seg.number):
+                    _link(hits.folder / target.name, target)
+    if len(new) or not linked:
+        keys_file, raw_file = _files(folder, linked[-1].number + 1 if linked else 0)
+        np.save(keys_file, keys[new])
+        np.save(raw_file, raw[new])
+    (folder / MODEL).write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
