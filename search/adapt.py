@@ -9,6 +9,7 @@ version and documents it was trained on. Builds then encode with the newest such
 ``search.encoder.model_path``) and an index records it, so queries are encoded with the model that
 built the index. Each training gets its own folder, so a model never changes under an index using
 it; models no kept version uses, other than the newest, are removed when the next training starts.
+How long and on which pairs it trains is set in ``data/lexicon/search.json`` → ``adapt``.
 """
 
 from __future__ import annotations
@@ -22,15 +23,17 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from graph.home import Version, build_lock, exclusive, require_version, versions_dir
 from graph.store import load_graph
 
+from .adapt_settings import AdaptSettings
+from .config import load_config
 from .encoder import ADAPTED_MANIFEST, adapted_models, base_model_path, models_dir
 from .errors import EncoderMissing
-from .pairs import Pair, PairSettings, batches, mine_pairs
+from .pairs import Pair, batches, mine_pairs
 from .units import SearchUnit, units_from_graph
 
 STAGING = ".staging-"
@@ -39,21 +42,6 @@ LOCK = "adapt.lock"
 
 class AdaptBusy(ValueError):
     """Another training holds this home's models."""
-
-
-@dataclass(frozen=True)
-class AdaptSettings:
-    """How long and how hard to train: small, so it ends in minutes on two CPU cores."""
-
-    epochs: int = 1
-    batch_size: int = 32
-    learning_rate: float = 2e-5
-    warmup: float = 0.1  # share of the steps over which the learning rate rises from zero
-    max_seq_length: int = 128
-    scale: float = 20.0  # the loss's inverse temperature on cosine similarities
-    seed: int = 13
-    max_steps: int = 0  # stop after this many steps (0: every batch of every epoch)
-    pairs: PairSettings = field(default_factory=PairSettings)
 
 
 @dataclass
@@ -201,8 +189,9 @@ def adapt_units(
     progress: bool = False,
 ) -> AdaptedModel:
     """Train on the pairs of ``units`` (of version ``version``) and install the model in the data
-    directory; ValueError when the units give too few pairs to train on."""
-    settings = settings or AdaptSettings()
+    directory, trained with ``settings`` (default: search.json's ``adapt``); ValueError when the
+    units give too few pairs to train on."""
+    settings = settings or load_config().adapt
     started = time.perf_counter()
     pairs = mine_pairs(units, settings.pairs)
     if len(pairs) < 2 * settings.batch_size:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ingest.lexicon import DEFAULT_DIR
 
+from .adapt_settings import AdaptSettings, parse_adapt
 from .expand import ExpansionConfig
 from .fusion import Confidence
 from .rerank import RerankConfig
@@ -19,6 +20,7 @@ from .rerank import RerankConfig
 class SearchConfig:
     stop_words: frozenset[str]
     question_words: frozenset[str]
+    adapt: AdaptSettings  # adapting the encoder to the corpus: its training pairs and run
     min_chars: int = 2
     max_chars: int = 500
     piece_min_chars: int = 24
@@ -57,6 +59,7 @@ def parse_config(data: dict) -> SearchConfig:
     return SearchConfig(
         stop_words=frozenset(data.get("stop_words", [])),
         question_words=frozenset(data.get("question_words", [])),
+        adapt=parse_adapt(data.get("adapt")),
         **section("query"),
         **section("units"),
         **section("encoder"),

@@ -8,7 +8,8 @@ Three kinds, each a text and another that belongs with it:
 
 A text is never paired with a sentence that merely repeats it (the body of a section usually opens
 with its own heading), and every text is clipped to ``max_chars``. The pairs are sampled with a
-fixed seed, as evenly across the kinds as the corpus allows, and :func:`batches` keeps any one text
+fixed seed, as evenly across the chosen kinds as the corpus allows (the settings are in
+``data/lexicon/search.json`` → ``adapt.pairs``), and :func:`batches` keeps any one text
 out of a batch twice, so the other pairs of a batch are true negatives.
 """
 
@@ -18,17 +19,11 @@ import random
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 
+from .adapt_settings import PairKind, PairSettings
 from .units import SearchUnit, UnitKind, split_sentences
 
 _NOT_WORDS = re.compile(r"[\W_\d]+")  # what is left says something: no punctuation, no digits
-
-
-class PairKind(StrEnum):
-    HEADING_BODY = "heading_body"
-    TITLE_SENTENCE = "title_sentence"
-    NEIGHBOURS = "neighbours"
 
 
 @dataclass(frozen=True)
@@ -36,14 +31,6 @@ class Pair:
     anchor: str
     positive: str
     kind: PairKind
-
-
-@dataclass(frozen=True)
-class PairSettings:
-    min_chars: int = 8  # shorter texts (a date line, a signature) say too little to pair
-    max_chars: int = 160  # texts are clipped to this many characters
-    max_pairs: int = 1500
-    seed: int = 13
 
 
 def _squeeze(text: str) -> str:
@@ -86,15 +73,15 @@ def unit_pairs(unit: SearchUnit, settings: PairSettings) -> Iterator[Pair]:
             yield Pair(first, second, PairKind.NEIGHBOURS)
 
 
-def mine_pairs(units: Iterable[SearchUnit], settings: PairSettings | None = None) -> list[Pair]:
-    """Up to ``max_pairs`` distinct pairs of the units, shared out evenly between the kinds (a
-    kind with fewer pairs than its share leaves the rest to the others), in a seeded random order."""
-    settings = settings or PairSettings()
-    by_kind: dict[PairKind, list[Pair]] = {kind: [] for kind in PairKind}
+def mine_pairs(units: Iterable[SearchUnit], settings: PairSettings) -> list[Pair]:
+    """Up to ``max_pairs`` distinct pairs of the units' chosen ``kinds``, shared out evenly between
+    them (a kind with fewer pairs than its share leaves the rest to the others), in a seeded random
+    order."""
+    by_kind: dict[PairKind, list[Pair]] = {kind: [] for kind in settings.kinds}
     seen: set[tuple[str, str]] = set()
     for unit in units:
         for pair in unit_pairs(unit, settings):
-            if (pair.anchor, pair.positive) not in seen:
+            if pair.kind in by_kind and (pair.anchor, pair.positive) not in seen:
                 seen.add((pair.anchor, pair.positive))
                 by_kind[pair.kind].append(pair)
     rng = random.Random(settings.seed)

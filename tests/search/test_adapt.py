@@ -4,11 +4,14 @@ loadable model with its manifest, and which model builds and queries use."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from search.adapt import AdaptSettings, adapt_units, prune_models
+from search.adapt import adapt_units, prune_models
+from search.adapt_settings import PairKind
+from search.config import load_config
 from search.encoder import (
     ADAPTED_ENV,
     ADAPTED_MANIFEST,
@@ -18,9 +21,11 @@ from search.encoder import (
     index_model_path,
     model_path,
 )
-from search.pairs import Pair, PairKind, PairSettings, batches, mine_pairs, unit_pairs
+from search.pairs import Pair, batches, mine_pairs, unit_pairs
 from search.units import SearchUnit, UnitKind, units_from_graph
 from tests.conftest import home_env
+
+PAIRS = load_config().adapt.pairs
 
 
 def _unit(text: str, title: str, context: list[str], kind: UnitKind = UnitKind.TASK, departments=()) -> SearchUnit:
@@ -48,7 +53,7 @@ TASK = _unit(
 
 
 def test_a_task_gives_a_pair_of_each_kind_and_no_pair_repeats_its_anchor():
-    pairs = list(unit_pairs(TASK, PairSettings()))
+    pairs = list(unit_pairs(TASK, PAIRS))
     by_kind = {kind: [p for p in pairs if p.kind == kind] for kind in PairKind}
     assert [p.anchor for p in by_kind[PairKind.HEADING_BODY]] == ["加强科普能力建设"]
     assert by_kind[PairKind.HEADING_BODY][0].positive.startswith("1. 建设科普教育基地。依托科创中国平台")
@@ -65,14 +70,14 @@ def test_a_task_gives_a_pair_of_each_kind_and_no_pair_repeats_its_anchor():
 
 def test_a_passage_gives_no_title_pairs_and_texts_are_clipped():
     passage = _unit("到2025年，建成科普基地二十个。" + "科" * 300, "保障措施", ["保障措施"], UnitKind.PASSAGE)
-    pairs = list(unit_pairs(passage, PairSettings(max_chars=40)))
+    pairs = list(unit_pairs(passage, replace(PAIRS, max_chars=40)))
     assert {p.kind for p in pairs} == {PairKind.HEADING_BODY, PairKind.NEIGHBOURS}
     assert all(len(p.anchor) <= 40 and len(p.positive) <= 40 for p in pairs)
 
 
 def test_pairs_from_the_tiny_graph_are_of_every_kind(tiny):
     units = units_from_graph(tiny)
-    pairs = mine_pairs(units)
+    pairs = mine_pairs(units, PAIRS)
     titles = {u.title for u in units if u.kind == UnitKind.TASK}
     headings = {u.context[-1] for u in units if u.context}
     assert {p.kind for p in pairs} == set(PairKind)
@@ -85,13 +90,24 @@ def test_the_sample_is_seeded_and_shared_out_between_kinds():
         _unit(f"第{i}项。推进第{i}批科普基地建设。组织第{i}批专家编写读物。", f"任务{i}号基地建设", [f"第{i}部分"])
         for i in range(20)
     ]
-    settings = PairSettings(max_pairs=30, seed=3)
+    settings = replace(PAIRS, max_pairs=30, seed=3)
     pairs = mine_pairs(units, settings)
     assert pairs == mine_pairs(units, settings)
-    assert pairs != mine_pairs(units, PairSettings(max_pairs=30, seed=4))
+    assert pairs != mine_pairs(units, replace(settings, seed=4))
     counts = {kind: sum(p.kind == kind for p in pairs) for kind in PairKind}
     assert counts == {PairKind.HEADING_BODY: 10, PairKind.TITLE_SENTENCE: 10, PairKind.NEIGHBOURS: 10}
     assert len(set(pairs)) == len(pairs)
+
+
+def test_only_the_chosen_kinds_are_mined_and_they_share_the_pairs():
+    units = [
+        _unit(f"第{i}项。推进第{i}批科普基地建设。组织第{i}批专家编写读物。", f"任务{i}号基地建设", [f"第{i}部分"])
+        for i in range(20)
+    ]
+    chosen = (PairKind.TITLE_SENTENCE, PairKind.NEIGHBOURS)
+    pairs = mine_pairs(units, replace(PAIRS, kinds=chosen, max_pairs=30))
+    counts = {kind: sum(p.kind == kind for p in pairs) for kind in PairKind}
+    assert counts == {PairKind.HEADING_BODY: 0, PairKind.TITLE_SENTENCE: 15, PairKind.NEIGHBOURS: 15}
 
 
 def test_a_batch_never_holds_a_text_twice():
@@ -118,7 +134,7 @@ def trained(tmp_path_factory):
         )
         for i in range(1, 7)
     ]
-    settings = AdaptSettings(batch_size=2, max_steps=2, max_seq_length=32)
+    settings = replace(load_config().adapt, batch_size=2, max_steps=2, max_seq_length=32)
     with home_env(home):
         model = adapt_units(units, "v1", model_path(), settings)
     return home, model

@@ -1,10 +1,18 @@
+import json
+
 import numpy as np
 import pytest
 
+from ingest.lexicon import DEFAULT_DIR
 from search.config import parse_config
 from search.fusion import Confidence, fuse, scaled_weights, sureness
 
 WEIGHTS = {"bm25": 0.5, "dense": 0.25, "sentence": 0.25}
+
+
+def _with_fusion(fusion: dict) -> dict:
+    """The shipped search settings with ``fusion`` in place of theirs."""
+    return {**json.loads((DEFAULT_DIR / "search.json").read_text(encoding="utf-8")), "fusion": fusion}
 
 
 def test_a_confident_signal_outweighs_an_unsure_one():
@@ -52,10 +60,10 @@ def test_bad_settings_are_refused_and_the_config_reads_them():
     with pytest.raises(ValueError, match="share"):
         Confidence(1.0, 5, share=0.0)
     fusion = {"hybrid": WEIGHTS, "confidence": {"strength": 1.0, "top": 5}}
-    config = parse_config({"fusion": fusion})
+    config = parse_config(_with_fusion(fusion))
     assert config.confidence == Confidence(1.0, 5)
     assert set(config.weights) == {"hybrid"}
-    assert parse_config({"fusion": {"hybrid": WEIGHTS}}).confidence is None
+    assert parse_config(_with_fusion({"hybrid": WEIGHTS})).confidence is None
 
 
 def test_a_small_pool_counts_a_share_of_it_as_the_best():

@@ -6,7 +6,8 @@ import argparse
 import sys
 from dataclasses import replace
 
-from search.adapt import AdaptSettings, adapt_served
+from search.adapt import adapt_served
+from search.config import load_config
 
 from ..output import add_build_options
 from ..pipeline import rebuild
@@ -19,7 +20,7 @@ def _warn(msg: str) -> None:
 def adapt_and_rebuild(base: str | None, quiet: bool, epochs: int | None = None, max_pairs: int | None = None) -> int:
     """Adapt ``base`` (default: $POLICYKG_MODEL or m3e-small) to the served corpus and serve a new
     version whose index it encoded; prints what was trained and built."""
-    settings = AdaptSettings()
+    settings = load_config().adapt
     if epochs is not None:
         settings = replace(settings, epochs=epochs)
     if max_pairs is not None:
@@ -54,7 +55,10 @@ def register(sub) -> None:
         help="adapt the embedding model to the served corpus (no labels needed), then rebuild its index with it",
     )
     add_build_options(a)
-    default = AdaptSettings()
-    a.add_argument("--epochs", type=_positive, help=f"passes over the training pairs (default {default.epochs})")
-    a.add_argument("--max-pairs", type=_positive, help=f"training pairs at most (default {default.pairs.max_pairs})")
+    a.add_argument(
+        "--epochs", type=_positive, help="passes over the training pairs (default: adapt.epochs of search.json)"
+    )
+    a.add_argument(
+        "--max-pairs", type=_positive, help="training pairs at most (default: adapt.pairs.max_pairs of search.json)"
+    )
     a.set_defaults(func=cmd_adapt)
