@@ -4,12 +4,12 @@ what a leftover word is — part of one name, a term of the text, a near miss, o
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from ingest.lexicon import Lexicon, load_lexicon
 from .model import Match
 
 _DIGIT = re.compile(r"\d")
+_SEPARATOR = "\x00"  # between the texts joined for searching (a text holding one has it as a space)
 
 
 @dataclass(frozen=True)
@@ -121,17 +122,31 @@ class NameTable:
 
     def near(self, text: str, cutoff: float) -> list[str]:
         """Names close to a misspelt ``text``: a wrong character (海智计化 -> 海智计划) or the right
-        characters in the wrong order (调宣部 -> 宣调部)."""
-        scored = [(similarity(text, form), form) for form in self.entity_forms]
+        characters in the wrong order (调宣部 -> 宣调部). Only forms of a length that can reach
+        ``cutoff`` are compared (two strings share at most the shorter one's characters)."""
+        wanted = Counter(text)
+        scored = [
+            (similarity(text, form, wanted), form)
+            for form in self.entity_forms
+            if _length_bound(len(text), len(form)) >= cutoff
+        ]
         close = [form for score, form in sorted(scored, key=lambda s: (-s[0], s[1])) if score >= cutoff][:5]
         return list(dict.fromkeys(self.display(n) for form in close for n in sorted(self.entity_forms[form])))
 
 
-def similarity(a: str, b: str) -> float:
-    """The better of difflib's ratio (order matters) and the share of characters both hold (order
-    does not), so a swapped pair of characters still counts as close."""
-    common = sum((Counter(a) & Counter(b)).values())
-    return max(difflib.SequenceMatcher(None, a, b).ratio(), 2 * common / (len(a) + len(b)) if a or b else 0.0)
+def similarity(a: str, b: str, counted: Counter[str] | None = None) -> float:
+    """The share of characters both hold, counted with repeats and in any order, so a swapped pair
+    of characters still counts as close (2 × shared / total length). It is never below difflib's
+    ratio, which counts only characters in the same order. ``counted``: ``Counter(a)`` if made."""
+    if not a and not b:
+        return 0.0
+    common = sum(((counted if counted is not None else Counter(a)) & Counter(b)).values())
+    return 2 * common / (len(a) + len(b))
+
+
+def _length_bound(n: int, m: int) -> float:
+    """The highest similarity two strings of lengths ``n`` and ``m`` can have."""
+    return 2 * min(n, m) / (n + m) if n + m else 0.0
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -145,19 +160,44 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 
 class Texts:
-    """The folded text of every task and paragraph: where terms are looked for."""
+    """The folded text of every task and paragraph: where terms are looked for.
+
+    The texts are also kept joined into one string (with a character no text holds between them),
+    so that a term is looked for by one substring search over the corpus rather than one per unit."""
 
     def __init__(self, graph: nx.MultiDiGraph):
         units = [(n, a) for n, a in graph.nodes(data=True) if a.get("type") in LEAF_UNIT_TYPES]
         units.sort(key=lambda u: (u[1].get("doc", ""), u[1].get("order", 0), u[0]))
-        self.units = [(n, a["type"], fold(a.get("text", ""))) for n, a in units]
+        self.units = [(n, a["type"], fold(a.get("text", "")).replace(_SEPARATOR, " ")) for n, a in units]
         self.task_count = sum(1 for _, t, _ in self.units if t == NodeType.TASK)
+        self._joined = _SEPARATOR.join(text for _, _, text in self.units)
+        self._starts = [0]  # where each unit begins in the joined text, and where a next one would
+        for _, _, text in self.units:
+            self._starts.append(self._starts[-1] + len(text) + 1)
+
+    def _hits(self, term: str, every: bool = True) -> Iterator[tuple[int, int]]:
+        """(unit, offset in its text) of the occurrences of ``term`` in unit order: every one, or
+        (``every`` false) the first in each unit that holds it."""
+        if not term:
+            yield from ((u, 0) for u in range(len(self.units)))
+            return
+        if _SEPARATOR in term:  # no text holds one
+            return
+        at = self._joined.find(term)
+        while at >= 0:
+            unit = bisect.bisect_right(self._starts, at) - 1
+            yield unit, at - self._starts[unit]
+            at = self._joined.find(term, at + 1 if every else self._starts[unit + 1])
+
+    def containing(self, term: str) -> list[int]:
+        """Indices (into ``units``) of the units whose text holds ``term``, in order."""
+        return [unit for unit, _ in self._hits(term, every=False)]
 
     def occurs(self, term: str) -> bool:
-        return any(term in text for _, _, text in self.units)
+        return next(self._hits(term), None) is not None
 
     def tasks_containing(self, term: str) -> list[str]:
-        return [n for n, t, text in self.units if t == NodeType.TASK and term in text]
+        return [self.units[i][0] for i in self.containing(term) if self.units[i][1] == NodeType.TASK]
 
     def share(self, term: str) -> float:
         """The share of tasks whose text holds ``term``."""
@@ -166,10 +206,10 @@ class Texts:
     def occurs_outside(self, term: str, forms: list[str]) -> bool:
         """Whether ``term`` occurs somewhere that is not inside one of ``forms`` (names holding it)."""
         holders = [(form, k) for form in forms for k in positions(form, term)]
-        for _, _, text in self.units:
-            for i in positions(text, term):
-                if not any(i >= k and text.startswith(form, i - k) for form, k in holders):
-                    return True
+        for unit, i in self._hits(term):
+            text = self.units[unit][2]
+            if not any(i >= k and text.startswith(form, i - k) for form, k in holders):
+                return True
         return False
 
 

@@ -85,7 +85,8 @@ def citing(graph: nx.MultiDiGraph, document: str) -> Hits:
 def units_containing(graph: nx.MultiDiGraph, texts: Texts, term: str, types: Iterable[str] = (NodeType.TASK,)) -> Hits:
     """Units of ``types`` whose text holds ``term``, with the sentences that hold it."""
     wanted = set(types)
-    return {n: sentences_with(graph, n, term) for n, type_, text in texts.units if type_ in wanted and term in text}
+    units = [texts.units[i] for i in texts.containing(term)]
+    return {n: sentences_with(graph, n, term) for n, type_, _ in units if type_ in wanted}
 
 
 def with_several_departments(graph: nx.MultiDiGraph, hits: Hits) -> Hits:

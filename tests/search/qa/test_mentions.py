@@ -1,3 +1,5 @@
+import difflib
+
 import networkx as nx
 
 from graph.schema import NodeType, document_node_id
@@ -80,3 +82,34 @@ def test_documents_are_found_by_common_names_and_a_shared_name_is_the_latest_ver
     assert names.forms["科普法"] == {document_node_id("law-2024"): Match.ALIAS}
     assert names.forms["中华人民共和国科学技术普及法"] == {document_node_id("law-2024"): Match.NAME}
     assert forms(names.find("科普法被哪些文件引用")) == [("科普法", [document_node_id("law-2024")])]
+
+
+def test_texts_search_the_joined_corpus_as_each_unit_on_its_own():
+    g = nx.MultiDiGraph()
+    texts = ["科技小院建设", "院建", "建设科技小院，科技小院", "", "小院\x00科技"]
+    for i, text in enumerate(texts):
+        kind = NodeType.TASK if i % 2 == 0 else NodeType.PARAGRAPH
+        g.add_node(f"unit:{i}", type=kind, doc="d", order=i, text=text)
+    table = Texts(g)
+    folded = [t for _, _, t in table.units]
+    for term in ["科技小院", "院建", "小院", "设科", "科技", "建设", "院科", "\x00", "火星", "院，科"]:
+        holding = [i for i, t in enumerate(folded) if term in t]
+        assert table.containing(term) == holding, term
+        assert table.occurs(term) == bool(holding), term
+        tasks = [table.units[i][0] for i in holding if table.units[i][1] == NodeType.TASK]
+        assert table.tasks_containing(term) == tasks, term
+    assert not table.occurs("院科")  # never across two units
+    assert table.occurs_outside("小院", ["科技小院"])  # 小院 on its own in the last unit
+    assert not table.occurs_outside("院建", ["科技小院建设", "院建"])
+
+
+def test_similarity_is_never_below_difflib_and_near_compares_only_reachable_lengths(mini_graph):
+    for a, b in [("调宣部", "宣调部"), ("海智计化", "海智计划"), ("科普部", "科学技术普及部"), ("部部", "部")]:
+        assert similarity(a, b) >= difflib.SequenceMatcher(None, a, b).ratio()
+    names = NameTable(mini_graph, suffix_min=3)
+    cutoff = 0.7
+    for text in ["海智计化", "会学部", "火星部", "科普教育基"]:
+        slow = sorted(((similarity(text, f), f) for f in names.entity_forms), key=lambda s: (-s[0], s[1]))
+        close = [f for score, f in slow if score >= cutoff][:5]
+        expected = list(dict.fromkeys(names.display(n) for f in close for n in sorted(names.entity_forms[f])))
+        assert names.near(text, cutoff) == expected
