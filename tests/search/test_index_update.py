@@ -212,3 +212,40 @@ def test_the_model_is_loaded_only_when_a_text_is_not_cached(tmp_path, encoder, m
     assert load_index(tmp_path / "again").manifest["model"] == load_index(tmp_path / "plan").manifest["model"]
     build(with_other_document(plan), tmp_path / "added", reuse=tmp_path / "again")
     assert len(loads) == 1
+
+
+def test_new_vectors_go_to_a_tail_beside_the_linked_hnsw_graph(tmp_path, encoder, monkeypatch):
+    import dataclasses
+    import os
+
+    from search.config import load_config
+
+    monkeypatch.setattr("search.vectors.MAX_REMOVED_SHARE", 0.5)
+    monkeypatch.setattr("search.vectors.MAX_TAIL_SHARE", 10.0)
+    config = dataclasses.replace(load_config(), ann_threshold=2)
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+
+    def hnsw_build(graph, name, reuse=None):
+        return build_index(index_source(graph), tmp_path / name, "test", config=config, progress=False, reuse=reuse)
+
+    hnsw_build(plan, "plan")
+    hnsw_build(both, "added", reuse=tmp_path / "plan")
+    hnsw_build(plan, "removed", reuse=tmp_path / "added")
+    hnsw_build(both, "again", reuse=tmp_path / "removed")
+    hnsw_build(both, "both-scratch")
+    hnsw_build(plan, "plan-scratch")
+    for name in ("units", "pieces"):
+        graph_files = [tmp_path / v / f"{name}.faiss" for v in ("plan", "added", "removed", "again")]
+        assert len({os.stat(f).st_ino for f in graph_files}) == 1  # one graph file, linked by each version
+        assert (tmp_path / "added" / f"{name}.tail.faiss").is_file()
+    assert_same_index(tmp_path / "added", tmp_path / "both-scratch")
+    assert_same_index(tmp_path / "removed", tmp_path / "plan-scratch")
+    assert_same_index(tmp_path / "again", tmp_path / "both-scratch")
+    added = load_index(tmp_path / "added").unit_vectors
+    assert added.kind == "hnsw" and added.tail is not None and added.tail.ntotal == 2
+    # with the tail past its share, the next build adds it to the graph
+    monkeypatch.setattr("search.vectors.MAX_TAIL_SHARE", 0.0)
+    hnsw_build(both, "joined", reuse=tmp_path / "removed")
+    joined = load_index(tmp_path / "joined").unit_vectors
+    assert joined.tail is None and not (tmp_path / "joined" / "units.tail.faiss").exists()
+    assert_same_index(tmp_path / "joined", tmp_path / "both-scratch")
