@@ -185,23 +185,26 @@ class Encoder:
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of a few queries in one batch, on one torch thread: short queries gain little
-        from two, and under a multi-threaded server the other core keeps serving other requests."""
+        from two, and under a multi-threaded server the other core keeps serving other requests.
+
+        The batch goes straight through the model's modules (tokenise, forward, normalise), as
+        ``SentenceTransformer.encode`` does for one batch but without its per-call set-up (device
+        look-up over every module, length sorting, progress bar): the same vectors, sooner."""
         import torch
 
         with _lock:
             threads = torch.get_num_threads()
             torch.set_num_threads(QUERY_THREADS)
             try:
-                vecs = self.model.encode(
-                    texts,
-                    batch_size=len(texts),
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                with torch.inference_mode():
+                    if self.model.training:
+                        self.model.eval()
+                    features = self.model.preprocess(texts)
+                    vecs = self.model(features)["sentence_embedding"]
+                    vecs = torch.nn.functional.normalize(vecs, p=2, dim=1)
             finally:
                 torch.set_num_threads(threads)
-        return np.ascontiguousarray(vecs, dtype=np.float32)
+        return np.ascontiguousarray(vecs.float().numpy(), dtype=np.float32)
 
 
 @dataclass

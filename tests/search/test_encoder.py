@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from search.encoder import QueryBatcher
+from search.encoder import QueryBatcher, base_model_path, get_encoder
 
 
 class SlowModel:
@@ -68,3 +68,15 @@ def test_an_error_reaches_every_query_of_its_batch_and_the_next_ones_still_run()
     with pytest.raises(RuntimeError, match="model failed"):
         batcher.encode("one")
     assert batcher.encode("two").tolist() == [1.0, 1.0]
+
+
+def test_queries_encoded_through_the_modules_equal_sentence_transformers_encode():
+    encoder = get_encoder(base_model_path(), "float32", 64)
+    texts = ["科技志愿服务", "省科协领导联系学会的制度是什么", "应急科普"]
+    want = encoder.model.encode(texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True)
+    together = encoder._encode_queries(texts)
+    alone = np.vstack([encoder.encode_query(t) for t in texts])
+    assert together.dtype == np.float32 and together.shape == (3, encoder.info.dim)
+    np.testing.assert_allclose(together, want, atol=1e-5)
+    np.testing.assert_allclose(alone, want, atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(alone, axis=1), 1.0, atol=1e-5)
