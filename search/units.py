@@ -117,40 +117,45 @@ def pieces_of(text: str, sentences: list[tuple[int, int]], min_chars: int, max_c
     return [(s, e) for s, e in pieces if text[s:e].strip()] or [(0, len(text))]
 
 
-def _ancestors(graph: nx.MultiDiGraph, node: str, by_id: dict[tuple[str, str], str]) -> list[str]:
-    titles, attrs = [], graph.nodes[node]
-    parent = attrs.get("parent")
+def _ancestors(attrs: dict, parts: dict[tuple[str, str], tuple[str, str | None]]) -> list[str]:
+    """The titles of the parts enclosing a unit, outermost first (``parts``: (doc, id) -> (title, parent))."""
+    titles, doc, parent = [], attrs["doc"], attrs.get("parent")
     while parent:
-        pnode = by_id.get((attrs["doc"], parent))
-        if pnode is None:
+        part = parts.get((doc, parent))
+        if part is None:
             break
-        pattrs = graph.nodes[pnode]
-        if pattrs.get("title"):
-            titles.append(pattrs["title"])
-        parent = pattrs.get("parent")
+        title, parent = part
+        if title:
+            titles.append(title)
     return titles[::-1]
 
 
-def _unit(graph: nx.MultiDiGraph, node: str, by_id: dict, doc_titles: dict) -> SearchUnit:
-    attrs = graph.nodes[node]
+def _unit(graph: nx.MultiDiGraph, node: str, parts: dict, doc_titles: dict) -> SearchUnit:
+    # The adjacency is read directly (``graph.succ``/``graph.pred``): this runs once per unit of the
+    # corpus, and the edge views' generators cost more than the work.
+    nodes = graph.nodes
+    attrs = nodes[node]
     kind = SEARCHED_TYPES[attrs["type"]]
-    context = _ancestors(graph, node, by_id)
-    text = attrs["text"]
+    context = _ancestors(attrs, parts)
     entities: list[LinkedEntity] = []
     links: list[str] = []
-    for _, target, d in graph.out_edges(node, data=True):
-        tattrs = graph.nodes[target]
-        if d["type"] in REFERENCE_EDGES and tattrs.get("type") in MENTIONED_TYPES and target not in links:
-            links.append(target)
-            entities.append(LinkedEntity(target, tattrs["name"], NodeType(tattrs["type"])))
+    for target, keyed in graph.succ[node].items():
+        for d in keyed.values():
+            tattrs = nodes[target]
+            if d["type"] in REFERENCE_EDGES and tattrs.get("type") in MENTIONED_TYPES and target not in links:
+                links.append(target)
+                entities.append(LinkedEntity(target, tattrs["name"], NodeType(tattrs["type"])))
     depts = sorted(
-        (d.get("order", 0), u) for u, _, d in graph.in_edges(node, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR
+        (d.get("order", 0), source)
+        for source, keyed in graph.pred[node].items()
+        for d in keyed.values()
+        if d["type"] == EdgeType.RESPONSIBLE_FOR
     )
     departments = []
     for _, dept in depts:
         if dept not in links:
             links.append(dept)
-            departments.append(graph.nodes[dept]["name"])
+            departments.append(nodes[dept]["name"])
     if kind == UnitKind.TASK:
         title = attrs["title"]
     else:  # a paragraph is named by the part it sits in, or by its own first words at the top level
@@ -163,7 +168,7 @@ def _unit(graph: nx.MultiDiGraph, node: str, by_id: dict, doc_titles: dict) -> S
         title=title,
         context=context,
         doc_title=doc_titles.get(attrs["doc"], ""),
-        text=text,
+        text=attrs["text"],
         sentences=[(int(s[0]), int(s[1])) for s in attrs.get("sentences", [])],
         departments=departments,
         entities=entities,
@@ -173,17 +178,18 @@ def _unit(graph: nx.MultiDiGraph, node: str, by_id: dict, doc_titles: dict) -> S
 
 def units_from_graph(graph: nx.MultiDiGraph) -> list[SearchUnit]:
     """Tasks and paragraphs in document order; units with no text are left out."""
-    by_id, doc_titles, chosen = {}, {}, []
+    parts: dict[tuple[str, str], tuple[str, str | None]] = {}
+    doc_titles, chosen = {}, []
     for node, attrs in graph.nodes(data=True):
         kind = attrs.get("type")
         if kind == NodeType.DOCUMENT:
             doc_titles[attrs["doc"]] = attrs.get("title", "")
         elif "id" in attrs and "doc" in attrs:
-            by_id[(attrs["doc"], attrs["id"])] = node
+            parts[(attrs["doc"], attrs["id"])] = (attrs.get("title") or "", attrs.get("parent"))
             if kind in SEARCHED_TYPES and attrs.get("text", "").strip():
-                chosen.append(node)
-    chosen.sort(key=lambda n: (graph.nodes[n]["doc"], graph.nodes[n].get("order", 0)))
-    return [_unit(graph, n, by_id, doc_titles) for n in chosen]
+                chosen.append((attrs["doc"], attrs.get("order", 0), node))
+    chosen.sort(key=lambda c: (c[0], c[1]))
+    return [_unit(graph, node, parts, doc_titles) for _, _, node in chosen]
 
 
 def unit_pieces(unit: SearchUnit, config: SearchConfig) -> list[tuple[int, int]]:
