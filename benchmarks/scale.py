@@ -1,6 +1,6 @@
 """The cost curve as the corpus grows: build, add, remove, size on disk and query latency per size.
 
-    python -m benchmarks.scale [--sizes plan,plan+reports,all] [--keep DIR] [--rounds 5]
+    python -m benchmarks.scale [--sizes plan,plan+reports,all] [--keep DIR] [--rounds 5] [--built SIZE=HOME]
 
 For each size the corpus is built with ``policykg build`` into a fresh ``POLICYKG_HOME`` with one
 government work report held out; then that report is added (``policykg add``) and removed again
@@ -9,6 +9,10 @@ government work report held out; then that report is added (``policykg add``) an
 for the graph, the RDF store and the search index separately. Query latency (hybrid search and
 ask) is measured in one more process that loads the version as the web app does and runs a fixed
 query list.
+
+``--built SIZE=HOME`` measures a size on a home already built (by this code) from that size's corpus
+without the held-out report, instead of building it: add, remove, size on disk and latency are
+measured, the build is not (shown as —). The home is changed by the add and the remove.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ class Step:
 class Result:
     size: str
     documents: int
-    build: Step
+    build: Step | None  # None: measured on a home built beforehand
     graph_mb: float
     rdf_mb: float
     index_mb: float
@@ -102,10 +106,12 @@ def _documents(env: dict[str, str]) -> list[dict]:
     return json.loads(out.stdout)
 
 
-def measure(size: str, home: Path, rounds: int) -> Result:
+def measure(size: str, home: Path, rounds: int, built: bool = False) -> Result:
     env = {**os.environ, "POLICYKG_HOME": str(home), "HF_HUB_OFFLINE": "1"}
-    print(f"[{size}] build …", file=sys.stderr, flush=True)
-    build = _run([str(POLICYKG), "build", *_paths(size)], env)
+    build = None
+    if not built:
+        print(f"[{size}] build …", file=sys.stderr, flush=True)
+        build = _run([str(POLICYKG), "build", *_paths(size)], env)
     version = _version(home)
     from graph.triplestore import store_folder
 
@@ -162,6 +168,14 @@ def latency(rounds: int) -> dict[str, float]:
     }
 
 
+def _seconds(step: Step | None) -> str:
+    return "—" if step is None else str(step.seconds)
+
+
+def _rss(step: Step | None) -> str:
+    return "—" if step is None else f"{step.peak_rss_mb:.0f}"
+
+
 def table(results: list[Result]) -> str:
     head = (
         "| size | docs | build s | build RSS MB | graph MB | rdf MB | index MB | add s | add RSS MB | remove s "
@@ -170,7 +184,7 @@ def table(results: list[Result]) -> str:
     rows = [head, "|" + "---|" * 12]
     for r in results:
         rows.append(
-            f"| {r.size} | {r.documents} | {r.build.seconds} | {r.build.peak_rss_mb:.0f} | {r.graph_mb} | {r.rdf_mb} "
+            f"| {r.size} | {r.documents} | {_seconds(r.build)} | {_rss(r.build)} | {r.graph_mb} | {r.rdf_mb} "
             f"| {r.index_mb} | {r.add.seconds} | {r.add.peak_rss_mb:.0f} | {r.remove.seconds} "
             f"| {r.search_p50_ms} / {r.search_p95_ms} | {r.ask_p50_ms} / {r.ask_p95_ms} |"
         )
@@ -182,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="plan,plan+reports", help=f"comma-separated, of {', '.join(SIZES)}")
     p.add_argument("--keep", type=Path, help="keep each size's home in DIR/SIZE")
     p.add_argument("--rounds", type=int, default=5, help="passes over the query list for search latency")
+    p.add_argument("--built", action="append", default=[], metavar="SIZE=HOME", help="measure SIZE on a built HOME")
     p.add_argument("--latency", action="store_true", help=argparse.SUPPRESS)  # child: latency of POLICYKG_HOME
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -189,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(latency(args.rounds)))
         return 0
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    built = dict(item.split("=", 1) for item in args.built if "=" in item)
+    if len(built) != len(args.built) or not all(Path(h, "current.json").is_file() for h in built.values()):
+        print("--built takes SIZE=HOME, HOME a built POLICYKG_HOME", file=sys.stderr)
+        return 2
+    sizes += [s for s in built if s not in sizes]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         print(f"unknown size {', '.join(unknown)}: choose from {', '.join(SIZES)}", file=sys.stderr)
@@ -199,17 +219,22 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     results = []
     for size in sizes:
-        home = args.keep / size if args.keep else Path(tempfile.mkdtemp(prefix="policykg-scale-"))
-        if args.keep:
+        temporary = size not in built and not args.keep
+        if size in built:
+            home = Path(built[size])
+        elif args.keep:
+            home = args.keep / size
             shutil.rmtree(home, ignore_errors=True)
             home.mkdir(parents=True)
+        else:
+            home = Path(tempfile.mkdtemp(prefix="policykg-scale-"))
         try:
-            results.append(measure(size, home, args.rounds))
+            results.append(measure(size, home, args.rounds, built=size in built))
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             print(f"[{size}] {exc}", file=sys.stderr)
             return 1
         finally:
-            if not args.keep:
+            if temporary:
                 shutil.rmtree(home, ignore_errors=True)
         print(table(results[-1:]), file=sys.stderr, flush=True)
     print(table(results))
