@@ -23,6 +23,7 @@ from ingest.model import Document, Unit
 from ingest.resolve import Resolution
 from ingest.titles import title_key
 
+from .bulk import collector_paused
 from .schema import (
     LEAF_UNIT_TYPES,
     EdgeType,
@@ -41,8 +42,8 @@ def unit_node(doc: str, unit: Unit) -> str:
 
 
 def _source(doc: Document, start: int, end: int) -> dict:
-    span = doc.source_span(start, end)
-    return {"start": span.start, "end": span.end}
+    source_start, source_end = doc.source_range(start, end)
+    return {"start": source_start, "end": source_end}
 
 
 def _sentence(doc: Document, pos: int) -> dict:
@@ -93,9 +94,7 @@ def _add_document(graph: nx.MultiDiGraph, doc: Document) -> None:
             "order": order,
             "source": _source(doc, unit.start, unit.end),
             # [start, end] in ``text``, then [start, end] in the original file
-            "sentences": [
-                [s.start - start, s.end - start, *_source(doc, s.start, s.end).values()] for s in unit.sentences
-            ],
+            "sentences": [[s.start - start, s.end - start, *doc.source_range(s.start, s.end)] for s in unit.sentences],
         }
         if unit.parent:
             attrs["parent"] = unit.parent
@@ -210,13 +209,14 @@ def build_graph(
 ) -> nx.MultiDiGraph:
     lexicon = lexicon or load_lexicon()
     graph: nx.MultiDiGraph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
-    for doc in progress(docs):
-        _add_document(graph, doc)
-    links = resolve_citations(docs, lexicon)
-    _add_entities(graph, res, docs, links, lexicon)
-    _add_citations(graph, docs, links)
-    for doc in docs:
-        _add_mentions(graph, doc, res)
+    with collector_paused():
+        for doc in progress(docs):
+            _add_document(graph, doc)
+        links = resolve_citations(docs, lexicon)
+        _add_entities(graph, res, docs, links, lexicon)
+        _add_citations(graph, docs, links)
+        for doc in docs:
+            _add_mentions(graph, doc, res)
     # Department nodes record their lead/supporting task counts for quick listing.
     for node, attrs in graph.nodes(data=True):
         if attrs["type"] == NodeType.DEPARTMENT:

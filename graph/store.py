@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -13,6 +12,8 @@ from typing import BinaryIO
 
 import networkx as nx
 import orjson
+
+from .bulk import collector_paused
 
 FORMAT = "policykg-graph"
 VERSION = 1
@@ -73,15 +74,16 @@ def to_json(graph: nx.MultiDiGraph) -> dict:
 
 
 def from_json(data: dict) -> nx.MultiDiGraph:
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise GraphMissing("图谱文件格式不符，请重新构建 (graph file has an unknown format; run `policykg build`)")
     graph: nx.MultiDiGraph = nx.MultiDiGraph(**data.get("graph", {}))
-    for node in data["nodes"]:
-        attrs = dict(node)
-        graph.add_node(attrs.pop("_node"), **attrs)
-    for edge in data["edges"]:
-        attrs = dict(edge)
-        graph.add_edge(attrs.pop("_from"), attrs.pop("_to"), key=attrs.pop("_key"), **attrs)
+    with collector_paused():
+        for node in data["nodes"]:
+            attrs = dict(node)
+            graph.add_node(attrs.pop("_node"), **attrs)
+        for edge in data["edges"]:
+            attrs = dict(edge)
+            graph.add_edge(attrs.pop("_from"), attrs.pop("_to"), key=attrs.pop("_key"), **attrs)
     return graph
 
 
@@ -97,7 +99,7 @@ def _write_array(fh: BinaryIO, items: Iterator[dict]) -> None:
 
 def save_graph(graph: nx.MultiDiGraph, path: Path) -> int:
     """Stream the JSON out: a large corpus never holds the whole serialised text in memory."""
-    with atomic_open(path) as fh:
+    with atomic_open(path) as fh, collector_paused():
         fh.write(orjson.dumps(_head(graph))[:-1] + b',"nodes":')
         _write_array(fh, _nodes(graph))
         fh.write(b',"edges":')
@@ -110,8 +112,9 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
     if not path.exists():
         raise GraphMissing(f"尚未构建图谱 (no graph at {path}; run `policykg build` first)")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        with collector_paused():
+            data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
         raise GraphMissing(
             f"图谱文件已损坏，请重新构建 (graph file is unreadable: {exc}; run `policykg build`)"
         ) from None

@@ -127,10 +127,14 @@ class Document:
 
     def source_span(self, start: int, end: int) -> Span:
         """Original-file span covering repaired text[start:end]."""
+        return Span(*self.source_range(start, end))
+
+    def source_range(self, start: int, end: int) -> tuple[int, int]:
+        """``source_span`` as a plain (start, end) pair, for callers mapping many spans at once."""
         if end <= start:
             pos = self.offsets[start]
-            return Span(pos, pos)
-        return Span(self.offsets[start], self.offsets[end - 1] + 1)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
 
     def unit(self, unit_id: str) -> Unit:
         for unit in self.units:

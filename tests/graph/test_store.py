@@ -55,7 +55,7 @@ def test_unknown_format_is_refused():
         from_json({**data, "format": "something-else"})
 
 
-@pytest.mark.parametrize("content", [None, b"{not json", b"\xff\xfe\x00garbage"])
+@pytest.mark.parametrize("content", [None, b"{not json", b"\xff\xfe\x00garbage", b"[1, 2]"])
 def test_missing_or_unreadable_files_tell_the_user_to_build(tmp_path, content):
     path = tmp_path / "graph.json"
     if content is not None:
