@@ -104,6 +104,14 @@ class VectorIndex:
             self.__dict__["_item_of_row"] = items
         return items
 
+    def _alive(self) -> np.ndarray:
+        """The bitmap of the graph's rows an item still uses, for faiss's selector; made once."""
+        bits = self.__dict__.get("_alive_rows")
+        if bits is None:
+            bits = np.packbits(self._items()[: self.index.ntotal] >= 0, bitorder="little")
+            self.__dict__["_alive_rows"] = bits
+        return bits
+
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, ids) of the ``k`` nearest vectors; ids of -1 mark missing neighbours."""
         k = min(k, self.size)
@@ -114,7 +122,7 @@ class VectorIndex:
             return self.index.search(queries, k)
         items = self._items()
         graph_items = items[: self.index.ntotal]
-        bits = np.packbits(graph_items >= 0, bitorder="little")  # alive until the search returns
+        bits = self._alive()  # kept on the index, so alive until the search returns
         selector = faiss.IDSelectorBitmap(len(bits), faiss.swig_ptr(bits))
         if isinstance(self.index, faiss.IndexHNSW):
             params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
