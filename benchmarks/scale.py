@@ -1,6 +1,7 @@
 """The cost curve as the corpus grows: build, add, remove, size on disk and query latency per size.
 
     python -m benchmarks.scale [--sizes plan,plan+reports,all] [--keep DIR] [--rounds 5] [--built SIZE=HOME]
+    python -m benchmarks.scale --latency-of HOME [--rounds 5]
 
 For each size the corpus is built with ``policykg build`` into a fresh ``POLICYKG_HOME`` with one
 government work report held out; then that report is added (``policykg add``) and removed again
@@ -13,6 +14,9 @@ query list.
 ``--built SIZE=HOME`` measures a size on a home already built (by this code) from that size's corpus
 without the held-out report, instead of building it: add, remove, size on disk and latency are
 measured, the build is not (shown as —). The home is changed by the add and the remove.
+
+``--latency-of HOME`` measures only the query latency of the version a built home serves (the home
+is read, never changed) and prints it as JSON.
 """
 
 from __future__ import annotations
@@ -124,7 +128,7 @@ def measure(size: str, home: Path, rounds: int, built: bool = False) -> Result:
     print(f"[{size}] remove {added} …", file=sys.stderr, flush=True)
     remove = _run([str(POLICYKG), "remove", added], env)
     print(f"[{size}] queries …", file=sys.stderr, flush=True)
-    cmd = [sys.executable, "-m", "benchmarks.scale", "--latency", "--rounds", str(rounds)]
+    cmd = [sys.executable, "-m", "benchmarks.scale", "--latency-of", str(home), "--rounds", str(rounds)]
     latency = json.loads(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
     return Result(size, documents, build, *sizes, add, remove, **latency)
 
@@ -176,6 +180,19 @@ def _rss(step: Step | None) -> str:
     return "—" if step is None else f"{step.peak_rss_mb:.0f}"
 
 
+def _latency_of(home: Path, rounds: int) -> int:
+    """Print the latency of the version ``home`` serves as JSON; a home with nothing built is one line, exit 1."""
+    from graph.store import GraphMissing
+
+    os.environ["POLICYKG_HOME"] = str(home)
+    try:
+        print(json.dumps(latency(rounds)))
+    except (GraphMissing, RuntimeError) as exc:
+        print(f"{home}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def table(results: list[Result]) -> str:
     head = (
         "| size | docs | build s | build RSS MB | graph MB | rdf MB | index MB | add s | add RSS MB | remove s "
@@ -197,12 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", type=Path, help="keep each size's home in DIR/SIZE")
     p.add_argument("--rounds", type=int, default=5, help="passes over the query list for search latency")
     p.add_argument("--built", action="append", default=[], metavar="SIZE=HOME", help="measure SIZE on a built HOME")
-    p.add_argument("--latency", action="store_true", help=argparse.SUPPRESS)  # child: latency of POLICYKG_HOME
+    p.add_argument("--latency-of", type=Path, metavar="HOME", help="only the query latency of a built HOME")
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    if args.latency:
-        print(json.dumps(latency(args.rounds)))
-        return 0
+    if args.latency_of:
+        return _latency_of(args.latency_of, args.rounds)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     built = dict(item.split("=", 1) for item in args.built if "=" in item)
     if len(built) != len(args.built) or not all(Path(h, "current.json").is_file() for h in built.values()):
