@@ -41,6 +41,7 @@ from .operations import (
     citations_of,
     citing,
     departments_of,
+    in_scope,
     intersect,
     ordered,
     tasks_in,
@@ -130,7 +131,7 @@ class Composer:
         used = [m for m in reading.mentions if m.used]
         scope = [m for m in used if m.kind == MentionKind.DOCUMENT and m.node]
         docs = [m.node or "" for m in scope]
-        sel = Selection(tasks_in(g, docs or None))
+        sel = Selection({})  # the scope's tasks are listed only when no other constraint selects any
         if docs:
             sel.operations.append(f"tasks_in({', '.join(docs)})")
             sel.pieces += [self._shown(m) for m in scope]
@@ -172,7 +173,11 @@ class Composer:
             sel.operations.append(join.join(self._operation(m) for m in about))
             sel.pieces += [phrase("mentions", name=self._shown(m)) for m in about]
         # The scope filters; its evidence (each task's opening) stands only when nothing else does.
-        tasks = {n: e for n, e in intersect(g, groups).items() if n in sel.tasks} if groups else sel.tasks
+        if groups:
+            held = in_scope(g, docs or None)
+            tasks = {n: e for n, e in intersect(g, groups).items() if held(n)}
+        else:
+            tasks = tasks_in(g, docs or None)
         if reading.several:
             tasks = with_several_departments(g, tasks)
             sel.operations.append("with_several_departments")

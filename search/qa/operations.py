@@ -6,7 +6,7 @@ so that combining operations (intersection, union) also combines their evidence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 
@@ -25,15 +25,22 @@ def ordered(graph: nx.MultiDiGraph, hits: Hits) -> Hits:
     return {n: hits[n] for n in sorted(hits, key=lambda n: order_key(graph, n))}
 
 
+def in_scope(graph: nx.MultiDiGraph, documents: list[str] | None = None) -> Callable[[str], bool]:
+    """Whether a node is a task (of the given document nodes): a test, for filtering other hits by
+    the scope without listing every task in it."""
+    docs = {graph.nodes[d]["doc"] for d in documents} if documents else None
+
+    def holds(node: str) -> bool:
+        a = graph.nodes[node]
+        return a.get("type") == NodeType.TASK and (docs is None or a.get("doc") in docs)
+
+    return holds
+
+
 def tasks_in(graph: nx.MultiDiGraph, documents: list[str] | None = None) -> Hits:
     """Every task (of the given document nodes), with its opening sentence."""
-    docs = {graph.nodes[d]["doc"] for d in documents} if documents else None
-    found = {
-        n: first_sentence(graph, n)
-        for n, a in graph.nodes(data=True)
-        if a.get("type") == NodeType.TASK and (docs is None or a.get("doc") in docs)
-    }
-    return ordered(graph, found)
+    holds = in_scope(graph, documents)
+    return ordered(graph, {n: first_sentence(graph, n) for n in graph.nodes if holds(n)})
 
 
 def tasks_of(graph: nx.MultiDiGraph, department: str, role: str | None = None) -> Hits:

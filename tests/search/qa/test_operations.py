@@ -1,7 +1,9 @@
+from graph.schema import NodeType
 from search.qa.mentions import Texts
 from search.qa.operations import (
     citing,
     departments_of,
+    in_scope,
     intersect,
     tasks_in,
     tasks_of,
@@ -51,3 +53,14 @@ def test_documents_citing_a_document_or_any_version_of_it(tmp_path):
         assert {graph.nodes[n]["doc"] for n in found} == {"notice", "plan"}
         assert all(evidence for evidence in found.values())
     assert "doc:plan" in citing(graph, "doc:notice") and citing(graph, "doc:plan") == {}
+
+
+def test_the_scope_test_holds_exactly_the_tasks_the_scope_lists(tmp_path):
+    graph = build_citing_graph(tmp_path)
+    documents = sorted(n for n, a in graph.nodes(data=True) if a.get("type") == NodeType.DOCUMENT)
+    assert len(documents) >= 2
+    for scope in (None, documents[:1], documents[1:]):
+        held = in_scope(graph, scope)
+        listed = set(tasks_in(graph, scope))
+        assert listed and {n for n in graph.nodes if held(n)} == listed
+    assert set(tasks_in(graph, documents[:1])) < set(tasks_in(graph))
