@@ -240,11 +240,19 @@ def scoped_triples(graph: nx.MultiDiGraph, base: str, docs: Container[object] | 
             conv.add_node(node, attrs)
             yield from out
             out.clear()
-    for source, target, key, attrs in graph.edges(keys=True, data=True):
-        if docs is None or edge_document(graph, source, target) in docs:
-            conv.add_edge(source, target, key, attrs)
-            yield from out
-            out.clear()
+    # The edges in the order of ``graph.edges``; those out of a node read from a document are all that
+    # document's (``edge_document``), so a node of a document out of scope is passed over whole.
+    nodes = graph.nodes
+    for source, out_edges in graph.adjacency():
+        doc = nodes[source].get("doc")
+        if docs is not None and doc and doc not in docs:
+            continue
+        for target, keyed in out_edges.items():
+            if docs is None or edge_document(graph, source, target) in docs:
+                for key, attrs in keyed.items():
+                    conv.add_edge(source, target, key, attrs)
+                    yield from out
+                    out.clear()
 
 
 def _graph_of(found: Iterable[Triple]) -> Graph:

@@ -2,10 +2,12 @@
 
 import json
 
+import networkx as nx
 import pytest
 from rdflib import Graph
 
 from graph.rdf import DEFAULT_BASE, Minter, document_rdf, to_rdf
+from graph.schema import EdgeType, NodeType
 from graph.store import GraphMissing
 from graph.triplestore import MANIFEST, changed_scopes, open_store, store_folder, update_store, write_store
 
@@ -119,3 +121,33 @@ def test_a_store_under_another_base_is_not_changed_by_difference(tmp_path, plan_
     write_store(plan_graph, tmp_path / "old", "http://example.org/kg/")
     with pytest.raises(ValueError, match="example.org"):
         update_store(tmp_path / "old", plan_graph, plan_graph, tmp_path / "changed", DEFAULT_BASE)
+
+
+def _scoped_graph():
+    graph = nx.MultiDiGraph()
+    for doc in ("a", "b", "c"):
+        graph.add_node(f"doc:{doc}", type=NodeType.DOCUMENT, name=doc, doc=doc)
+        graph.add_node(f"task:{doc}/1", type=NodeType.TASK, name="1", doc=doc, text="任务")
+        graph.add_edge(f"task:{doc}/1", f"doc:{doc}", key=EdgeType.PART_OF, type=EdgeType.PART_OF)
+    graph.add_node("department:学会部", type=NodeType.DEPARTMENT, name="学会部", aliases=[])
+    graph.add_node("organisation:科协", type=NodeType.ORGANISATION, name="科协", aliases=[])
+    for doc in ("a", "b", "c"):
+        graph.add_edge("department:学会部", f"task:{doc}/1", key="r", type=EdgeType.RESPONSIBLE_FOR, role="lead")
+    return graph
+
+
+def test_changed_scopes_name_each_document_whose_nodes_or_edges_differ():
+    old = _scoped_graph()
+    assert changed_scopes(old, _scoped_graph()) == set()
+    new = _scoped_graph()
+    new.nodes["task:a/1"]["text"] = "任务二"  # a unit's attribute: its document
+    new.edges["department:学会部", "task:b/1", "r"]["role"] = "supporting"  # an entity's edge: its target's document
+    assert changed_scopes(old, new) == changed_scopes(new, old) == {"a", "b"}
+    new.add_edge("department:学会部", "organisation:科协", key="x", type=EdgeType.ISSUED_BY)  # between entities
+    assert changed_scopes(old, new) == {"a", "b", None}
+    new = _scoped_graph()
+    new.remove_node("task:c/1")  # its node and both its edges: its document only
+    assert changed_scopes(old, new) == changed_scopes(new, old) == {"c"}
+    new = _scoped_graph()
+    new.nodes["organisation:科协"]["aliases"] = ["中国科协"]
+    assert changed_scopes(old, new) == {None}
