@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 import networkx as nx
 
 from ingest.citations import CitationLink, resolve_citations
+from ingest.document_names import document_aliases
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document, Unit
 from ingest.resolve import Resolution
@@ -61,12 +62,13 @@ def _unit_text(doc: Document, unit: Unit) -> tuple[str, int]:
     return doc.text[first.start : last.end], first.start
 
 
-def _add_document(graph: nx.MultiDiGraph, doc: Document) -> None:
+def _add_document(graph: nx.MultiDiGraph, doc: Document, lexicon: Lexicon) -> None:
     doc_node = document_node_id(doc.id)
     graph.add_node(
         doc_node,
         type=NodeType.DOCUMENT,
         name=doc.title,
+        aliases=document_aliases(doc, lexicon),  # its common names: 中央一号文件, 2026年中央一号文件
         doc=doc.id,
         title=doc.title,
         issuer=doc.issuer,
@@ -211,7 +213,7 @@ def build_graph(
     graph: nx.MultiDiGraph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
     with collector_paused():
         for doc in progress(docs):
-            _add_document(graph, doc)
+            _add_document(graph, doc, lexicon)
         links = resolve_citations(docs, lexicon)
         _add_entities(graph, res, docs, links, lexicon)
         _add_citations(graph, docs, links)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .schema import ENTITY_TYPES
+from .schema import ENTITY_TYPES, NodeType
 
 
 def fold(text: str) -> str:
@@ -25,15 +25,22 @@ class Match:
 
 
 class EntityIndex:
-    """Entities of ``types`` by their folded names and aliases."""
+    """Entities of ``types`` by their folded names and aliases; documents (unless ``types`` holds them
+    too) by their whole title or one of their common names (中央一号文件), never by a part of one."""
 
     def __init__(self, graph: nx.MultiDiGraph, types: tuple[str, ...] = ENTITY_TYPES):
         self.graph = graph
         self.names: dict[str, set[str]] = {}
+        self.documents: dict[str, set[str]] = {}
         for node, attrs in graph.nodes(data=True):
             if attrs.get("type") in types:
-                for name in [attrs["name"], *attrs.get("aliases", [])]:
-                    self.names.setdefault(fold(name), set()).add(node)
+                table = self.names
+            elif attrs.get("type") == NodeType.DOCUMENT:
+                table = self.documents
+            else:
+                continue
+            for name in [attrs["name"], *attrs.get("aliases", [])]:
+                table.setdefault(fold(name), set()).add(node)
 
     def display(self, node: str) -> str:
         return self.graph.nodes[node]["name"]
@@ -42,8 +49,9 @@ class EntityIndex:
         key = fold(query)
         if not key:
             return Match()
-        if key in self.names:
-            return Match(sorted(self.names[key]))
+        exact = self.names.get(key, set()) | self.documents.get(key, set())
+        if exact:
+            return Match(sorted(exact))
         # A partial name (科协党校 -> 江西省科协党校); several holders make the name ambiguous.
         inside = {n for name, nodes in self.names.items() if key in name for n in nodes}
         if len(key) >= 2 and inside:

@@ -117,3 +117,9 @@ def test_title_variants_are_one_policy_linked_to_the_chosen_version(citing_graph
     assert list(same) == [document_node_id("law-2023")] and "修订后" in same[document_node_id("law-2023")]
     unmatched = citing_graph.out_edges("policy:未收录条例", data=True)
     assert [d for _, _, d in unmatched if d["type"] == EdgeType.SAME_AS] == []
+
+
+def test_documents_carry_their_common_names(citing_graph):
+    # 中华人民共和国示范促进法 is also 示范促进法, in both its versions; the notice and the plan have none
+    aliases = {a["doc"]: a["aliases"] for _, a in citing_graph.nodes(data=True) if a["type"] == NodeType.DOCUMENT}
+    assert aliases == {"law-2001": ["示范促进法"], "law-2023": ["示范促进法"], "notice": [], "plan": []}

@@ -62,3 +62,12 @@ def test_types_limit_what_is_found():
 )
 def test_the_plans_aliases_and_partial_names(plan_graph, name, node):
     assert EntityIndex(plan_graph).lookup(name).nodes == [node]
+
+
+def test_documents_are_found_by_their_whole_title_or_common_name_only(citing_graph):
+    index = EntityIndex(citing_graph)
+    found = index.lookup("示范促进法").nodes
+    assert {"doc:law-2001", "doc:law-2023"} <= set(found)
+    assert all(citing_graph.nodes[n]["type"] in (NodeType.DOCUMENT, NodeType.POLICY) for n in found)
+    assert index.lookup("示范基地建设计划").nodes == ["doc:plan"]
+    assert index.lookup("示范基地").nodes == []  # a part of a title finds no document

@@ -155,3 +155,11 @@ def test_citations_between_documents_are_stated_with_their_sentence(citing_graph
     assert len(statements) == 1
     (sentence,) = rdf.objects(statements.pop(), PKG.sentence)
     assert str(rdf.value(sentence, RDF.value)).startswith("参照《中华人民共和国示范促进法》")
+
+
+def test_a_documents_common_names_are_its_alternative_labels(citing_graph):
+    rdf = to_rdf(citing_graph)
+    law, plan = IRI.node("doc:law-2023"), IRI.node("doc:plan")
+    assert set(rdf.objects(law, SKOS.altLabel)) == {Literal("示范促进法", lang="zh")}
+    assert (law, SKOS.prefLabel, Literal("中华人民共和国示范促进法", lang="zh")) in rdf
+    assert set(rdf.objects(plan, SKOS.altLabel)) == set()
