@@ -166,22 +166,77 @@ def _open_searcher(version: Version) -> SearchEngine | None:
 
 _current: Data | None = None
 _installed: _Installed | None = None
-_lock = threading.Lock()
+_lock = threading.Lock()  # held while a snapshot loads: one load at a time
+_loading_lock = threading.Lock()
+_loading: dict[str, threading.Thread] = {}  # version id -> the thread loading it in the background
+_stale_while_loading = False
 
 
-def current() -> Data:
-    """The snapshot of the version being served; ``GraphMissing`` when nothing is built."""
-    global _current
+def serve_stale_while_loading(enabled: bool = True) -> None:
+    """For a long-running server: when a build publishes a new version, keep answering from the
+    snapshot being served while the new one loads in a background thread (graph, search index),
+    rather than holding every request until it has loaded. Off by default (one-shot commands and
+    tests see a new version on the next call)."""
+    global _stale_while_loading
+    _stale_while_loading = enabled
+
+
+def current(wait: bool = False) -> Data:
+    """The snapshot of the version being served; ``GraphMissing`` when nothing is built.
+
+    With ``serve_stale_while_loading``, a newer version is loaded in the background and the previous
+    snapshot is returned meanwhile, unless ``wait`` (a request that has just published it)."""
     version = require_version()
     data = _current
     if data is not None and data.version == version:
         return data
+    if data is not None and _stale_while_loading and not wait:
+        _load_in_background(version)
+        return data
+    return _load(version)
+
+
+def _load(version: Version) -> Data:
+    global _current
     with _lock:
         data = _current
         if data is not None and data.version == version:
             return data
-        _current = Data(version, load_graph(version.graph_path), _installed)
-        return _current
+        data = Data(version, load_graph(version.graph_path), _installed)
+        if require_version() == version:  # not replaced by a later build while it loaded
+            _current = data
+        return data
+
+
+def _load_in_background(version: Version) -> None:
+    with _loading_lock:
+        if version.id in _loading:
+            return
+        thread = threading.Thread(target=_load_and_open, args=(version,), name=f"load-{version.id}", daemon=True)
+        _loading[version.id] = thread
+    thread.start()
+
+
+def _load_and_open(version: Version) -> None:
+    """Load ``version`` with its search engine ready, then serve it; a failure leaves the previous
+    snapshot served (and is tried again on a later request)."""
+    try:
+        data = _load(version)
+        engine = data.searcher
+        warm = getattr(engine, "warm", None)
+        if warm is not None:
+            warm()
+    except Exception:  # noqa: BLE001 - the old snapshot stays served; the log says why
+        log.exception("cannot load version %s", version.id)
+    finally:
+        with _loading_lock:
+            _loading.pop(version.id, None)
+
+
+def loading() -> list[threading.Thread]:
+    """The background loads under way (for a server shutting down, and tests)."""
+    with _loading_lock:
+        return list(_loading.values())
 
 
 def install(searcher: SearchEngine | None) -> None:

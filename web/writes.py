@@ -99,7 +99,7 @@ def add_upload(upload: FileStorage | None) -> tuple[DocumentAdded, bool]:
             raise Conflict(str(exc)) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    data = current()
+    data = current(wait=True)  # the version just published, not the one served before
     if change.summary is None:
         doc = change.present[0][1]
     else:
@@ -129,5 +129,5 @@ def remove(doc: str) -> DocumentRemoved:
         raise ServiceUnavailable(str(exc)) from None
     except ValueError as exc:  # another write changed the corpus in between
         raise Conflict(str(exc)) from None
-    after = current()
+    after = current(wait=True)
     return DocumentRemoved(doc, title, after.version.id, len(query.documents(after.graph)))

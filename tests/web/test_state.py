@@ -106,3 +106,62 @@ def test_an_installed_engine_outlives_a_new_version_until_reset(mini_home, mini_
 def test_installing_none_turns_search_off(mini_home):
     state.install(None)
     assert state.current().search_fn is None
+
+
+def _join_loads() -> None:
+    for thread in state.loading():
+        thread.join()
+
+
+def test_a_server_keeps_the_served_snapshot_while_a_new_version_loads(mini_home, mini_plan, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(state, "_stale_while_loading", True)
+    old = state.current()
+    rebuild(mini_plan)
+    release, loads = threading.Event(), []
+    real = state.load_graph
+
+    def slow(path):
+        loads.append(path)
+        release.wait()
+        return real(path)
+
+    monkeypatch.setattr(state, "load_graph", slow)
+    assert state.current() is old and state.current() is old  # answered at once from the served snapshot
+    assert len(state.loading()) == 1
+    release.set()
+    _join_loads()
+    new = state.current()
+    assert new is not old and new.version != old.version and len(loads) == 1
+    assert "searcher" in new.__dict__  # opened in the background too
+
+
+def test_a_request_that_published_a_version_waits_for_it(mini_home, mini_plan, monkeypatch):
+    monkeypatch.setattr(state, "_stale_while_loading", True)
+    old = state.current()
+    rebuild(mini_plan)
+    new = state.current(wait=True)
+    assert new.version != old.version and state.current() is new
+    _join_loads()
+
+
+def test_a_failed_background_load_keeps_the_old_snapshot_and_is_tried_again(mini_home, mini_plan, monkeypatch, caplog):
+    monkeypatch.setattr(state, "_stale_while_loading", True)
+    old = state.current()
+    rebuild(mini_plan)
+    real = state.load_graph
+
+    def broken(path):
+        raise GraphMissing("unreadable")
+
+    monkeypatch.setattr(state, "load_graph", broken)
+    with caplog.at_level(logging.ERROR, logger="web.state"):
+        assert state.current() is old
+        _join_loads()
+    assert state.current() is old and any("cannot load version" in r.getMessage() for r in caplog.records)
+    _join_loads()
+    monkeypatch.setattr(state, "load_graph", real)
+    state.current()
+    _join_loads()
+    assert state.current() is not old

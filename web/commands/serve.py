@@ -203,7 +203,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="policykg %(levelname)s %(name)s: %(message)s")
     logging.getLogger("policykg.access").setLevel(logging.INFO)  # one line per request
     ensure_built()
+    from .. import state
     from ..app import create_app
+
+    state.serve_stale_while_loading()  # a build published meanwhile loads without holding requests
 
     app = create_app()
     try:
