@@ -26,7 +26,8 @@ class Match:
 
 class EntityIndex:
     """Entities of ``types`` by their folded names and aliases; documents (unless ``types`` holds them
-    too) by their whole title or one of their common names (中央一号文件), never by a part of one."""
+    too) by their whole title or one of their common names (中央一号文件) that no entity has, never
+    by a part of one."""
 
     def __init__(self, graph: nx.MultiDiGraph, types: tuple[str, ...] = ENTITY_TYPES):
         self.graph = graph
@@ -49,9 +50,9 @@ class EntityIndex:
         key = fold(query)
         if not key:
             return Match()
-        exact = self.names.get(key, set()) | self.documents.get(key, set())
-        if exact:
-            return Match(sorted(exact))
+        for table in (self.names, self.documents):  # an entity of the name first, as before documents had names
+            if key in table:
+                return Match(sorted(table[key]))
         # A partial name (科协党校 -> 江西省科协党校); several holders make the name ambiguous.
         inside = {n for name, nodes in self.names.items() if key in name for n in nodes}
         if len(key) >= 2 and inside:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from graph.lookup import EntityIndex, fold
@@ -64,10 +65,25 @@ def test_the_plans_aliases_and_partial_names(plan_graph, name, node):
     assert EntityIndex(plan_graph).lookup(name).nodes == [node]
 
 
-def test_documents_are_found_by_their_whole_title_or_common_name_only(citing_graph):
-    index = EntityIndex(citing_graph)
-    found = index.lookup("示范促进法").nodes
-    assert {"doc:law-2001", "doc:law-2023"} <= set(found)
-    assert all(citing_graph.nodes[n]["type"] in (NodeType.DOCUMENT, NodeType.POLICY) for n in found)
-    assert index.lookup("示范基地建设计划").nodes == ["doc:plan"]
-    assert index.lookup("示范基地").nodes == []  # a part of a title finds no document
+def _named_documents() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    for year in ("2025", "2026"):
+        title = f"中共中央 国务院关于{year}年农村工作的意见"
+        aliases = ["中央一号文件", f"{year}年中央一号文件"]
+        graph.add_node(f"doc:no1-{year}", type=NodeType.DOCUMENT, name=title, doc=f"no1-{year}", aliases=aliases)
+    graph.add_node("policy:农村工作意见", type=NodeType.POLICY, name="农村工作意见", aliases=["2025年中央一号文件"])
+    return graph
+
+
+def test_documents_are_found_by_their_whole_title_or_common_name_only():
+    index = EntityIndex(_named_documents())
+    assert index.lookup("中央一号文件").nodes == ["doc:no1-2025", "doc:no1-2026"]
+    assert index.lookup("2026年 中央一号文件").nodes == ["doc:no1-2026"]
+    assert index.lookup("中共中央 国务院关于2026年农村工作的意见").nodes == ["doc:no1-2026"]
+    assert index.lookup("2025年中央一号文件").nodes == ["policy:农村工作意见"]  # an entity of the name comes first
+    assert index.lookup("农村工作的意见").nodes == []  # a part of a title finds no document
+    assert index.lookup("农村工作").nodes == ["policy:农村工作意见"]  # but still an entity
+
+
+def test_an_entity_named_like_a_document_is_found_alone(citing_graph):
+    assert EntityIndex(citing_graph).lookup("示范促进法").nodes == ["policy:中华人民共和国示范促进法"]
