@@ -23,7 +23,6 @@ import networkx as nx
 
 from graph import query
 from graph.build import build_graph
-from graph.bulk import collector_paused
 from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
 from graph.rdf import base_iri
 from graph.store import GraphMissing, load_graph, save_graph
@@ -53,8 +52,7 @@ def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previ
     """Ingest ``paths``, reusing the documents ``previous`` kept of files with the same content."""
     lexicon = load_lexicon()
     store = open_store(previous.documents_path, lexicon) if previous is not None else None
-    with collector_paused():  # every document read stays alive: a collection would find nothing
-        return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
+    return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
 
 
 def _keep_documents(staged: Version, ingested: Ingested, previous: Version | None) -> None:
