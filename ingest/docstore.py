@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .lexicon import Lexicon
+from .lexicon import INGEST_FILES, Lexicon
 from .model import Document
 
 MANIFEST = "manifest.json"
@@ -40,9 +40,9 @@ class Kept:
 @cache
 def _fingerprint(lexicon_root: Path) -> str:
     digest = hashlib.sha256()
-    files = sorted(_CODE.rglob("*.py")) + sorted(p for p in lexicon_root.rglob("*") if p.is_file())
+    files = sorted(_CODE.rglob("*.py")) + [lexicon_root / name for name in INGEST_FILES]
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
     return digest.hexdigest()
 
 

@@ -16,11 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .extract.policies import relation_trigger
-from .lexicon import Lexicon
+from .lexicon import DOCUMENT_NAMES, Lexicon
 from .model import Citation, Document
 from .titles import title_issuer, title_key
 
-FILE = "document_names.json"
 _SPACE = re.compile(r"\s+")
 _CLAUSE = re.compile("[，。；！？\n]")
 _OPENING_YEAR = re.compile(r"^(\d{4})年")
@@ -52,7 +51,7 @@ class CommonName:
 
 @lru_cache(maxsize=4)
 def _classes(root: Path) -> tuple[NameClass, ...]:
-    spec = json.loads((root / FILE).read_text(encoding="utf-8"))
+    spec = json.loads((root / DOCUMENT_NAMES).read_text(encoding="utf-8"))
     return tuple(
         NameClass(
             names=tuple(c["names"]),

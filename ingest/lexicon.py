@@ -158,19 +158,24 @@ def _schemes(structure: dict) -> tuple[Scheme, ...]:
     )
 
 
+# The lexicon's files the ingest reads, and nothing else there (search and question settings live
+# beside them): what ingest results depend on besides the code (``ingest.docstore``).
+STRUCTURE, EXTRACTION, NORMALISE, FORMATS = "structure.json", "extraction.json", "normalise.json", "formats.json"
+TABLES = {kind: f"{kind}.tsv" for kind in ("programmes", "organisations", "departments", "places")}
+DOCUMENT_NAMES = "document_names.json"  # read by ``ingest.document_names``
+INGEST_FILES = (STRUCTURE, EXTRACTION, NORMALISE, FORMATS, *TABLES.values(), DOCUMENT_NAMES)
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(root: str | None = None) -> Lexicon:
     path = Path(root or os.environ.get("POLICYKG_LEXICON") or DEFAULT_DIR)
-    structure = json.loads((path / "structure.json").read_text(encoding="utf-8"))
+    structure = json.loads((path / STRUCTURE).read_text(encoding="utf-8"))
     return Lexicon(
         root=path,
         structure=structure,
-        rules=json.loads((path / "extraction.json").read_text(encoding="utf-8")),
-        stray_words=json.loads((path / "normalise.json").read_text(encoding="utf-8"))["stray_words"],
-        formats=json.loads((path / "formats.json").read_text(encoding="utf-8")),
+        rules=json.loads((path / EXTRACTION).read_text(encoding="utf-8")),
+        stray_words=json.loads((path / NORMALISE).read_text(encoding="utf-8"))["stray_words"],
+        formats=json.loads((path / FORMATS).read_text(encoding="utf-8")),
         schemes=_schemes(structure),
-        programmes=_read_tsv(path / "programmes.tsv"),
-        organisations=_read_tsv(path / "organisations.tsv"),
-        departments=_read_tsv(path / "departments.tsv"),
-        places=_read_tsv(path / "places.tsv"),
+        **{kind: _read_tsv(path / name) for kind, name in TABLES.items()},
     )

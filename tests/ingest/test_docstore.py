@@ -122,3 +122,15 @@ def test_only_documents_read_afresh_are_warned_about(tmp_path, files, lexicon):
     again: list[str] = []
     ingest_documents([flat, files["c"]], lexicon, warn=again.append, store=open_store(tmp_path / "kept", lexicon))
     assert again == []
+
+
+def test_settings_the_ingest_does_not_read_leave_the_kept_documents_usable(tmp_path, lexicon):
+    other = tmp_path / "lexicon"
+    shutil.copytree(lexicon.root, other)
+    for name in ("search.json", "questions.json"):
+        (other / name).write_text("{}", encoding="utf-8")
+    assert fingerprint(replace(lexicon, root=other)) == fingerprint(lexicon)
+    names = tmp_path / "names"
+    shutil.copytree(lexicon.root, names)
+    (names / "document_names.json").write_text('{"classes": []}', encoding="utf-8")
+    assert fingerprint(replace(lexicon, root=names)) != fingerprint(lexicon)
