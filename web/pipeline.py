@@ -52,6 +52,11 @@ def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previ
     """Ingest ``paths``, reusing the documents ``previous`` kept of files with the same content."""
     lexicon = load_lexicon()
     store = open_store(previous.documents_path, lexicon) if previous is not None else None
+    if previous is not None and store is None and previous.documents_path.is_dir():
+        warn(
+            "已保存的导入结果来自另一版本的导入代码或词表，所有文档重新读取 "
+            "(the kept ingest results were made by other ingest code or lexicon: every document is read again)"
+        )
     return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
 
 
@@ -174,7 +179,12 @@ def _rebuild(
 ) -> dict:
     """A version of ``kept`` (read from ``previous``'s copies) followed by the ``new`` files."""
     copies = {str(previous.path / f.file): f.path for f in kept} if previous is not None else {}
-    ingested = _ingest(list(copies) + [str(p) for p in new], warn, progress, previous)
+
+    def tell(message: str) -> None:  # the corpus's files were reported on when they came in
+        if message.partition(": ")[0] not in copies:
+            warn(message)
+
+    ingested = _ingest(list(copies) + [str(p) for p in new], tell, progress, previous)
     read_from = {}
     for doc in ingested.docs:
         if doc.path in copies:

@@ -81,3 +81,27 @@ def test_a_build_on_a_terminal_shows_a_bar_per_phase(mini_home, mini_plan, capsy
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     build_all([str(mini_plan)], warn=lambda _: None, progress=True, search_index=False)
     assert capsys.readouterr().err == ""
+
+
+def test_an_add_tells_of_the_new_files_only_and_why_the_corpus_is_read_again(
+    mini_home, mini_plan, tmp_path, monkeypatch
+):
+    from web.pipeline import add_files
+
+    flat = tmp_path / "flat.txt"
+    flat.write_text("没有任何编号的一段文字。\n\n又一段文字。\n", encoding="utf-8")
+    told: list[str] = []
+    build_all([str(mini_plan), str(flat)], warn=told.append, progress=False, search_index=False)
+    assert any(str(flat) in m for m in told)  # no structure: said once, when it came in
+    other = tmp_path / "other.txt"
+    other.write_text("另外一段没有编号的文字。\n", encoding="utf-8")
+    told.clear()
+    add_files([str(other)], warn=told.append, progress=False, search_index=False)
+    assert told and all(str(other) in m for m in told)
+    monkeypatch.setattr("web.pipeline.open_store", lambda folder, lexicon: None)  # kept by other ingest code
+    third = tmp_path / "third.txt"
+    third.write_text("第三段没有编号的文字。\n", encoding="utf-8")
+    told.clear()
+    add_files([str(third)], warn=told.append, progress=False, search_index=False)
+    assert "every document is read again" in told[0]
+    assert all(str(third) in m for m in told[1:]) and len(told) > 1
