@@ -24,7 +24,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 from rdflib import URIRef
 
 from .namespaces import PREFIXES, XSD_STRING
-from .rdf import DEFAULT_BASE, edge_document, scoped_triples
+from .rdf import DEFAULT_BASE, documents_of, edge_document, scoped_triples
 from .sparql_examples import Example, build_examples
 from .sparql_pool import PoolLimits, QueryPool
 from .sparql_results import GRAPH_FORMATS, write_triples
@@ -36,6 +36,7 @@ VERSION = 1
 DATA = "oxigraph"  # the store's own folder inside ``folder``
 MANIFEST = "manifest.json"
 REBUILD = "run `policykg build`"
+REWRITE_SHARE = 0.25  # of the documents (and the shared entities) changed, above which a store is written whole
 
 
 @dataclass(frozen=True)
@@ -137,15 +138,19 @@ def update_store(
 ) -> StoreInfo:
     """The store of ``new`` in ``folder`` (new or empty), made from the store of ``old`` in
     ``previous`` (left as it was): a linked copy of it, less the triples of the documents whose
-    nodes or edges changed and plus their new ones. Equal to ``write_store(new, folder, base)``."""
+    nodes or edges changed and plus their new ones. Equal to ``write_store(new, folder, base)``, which
+    it is when more than ``REWRITE_SHARE`` of the documents changed (a new version of the program
+    that writes some attribute of every document, say): then the difference would cost more."""
     started = time.perf_counter()
     info = open_store(previous).info
     if info.base != base:
         raise ValueError(f"{previous}: its IRIs are under {info.base}, not {base}")
+    scopes = changed_scopes(old, new)
+    if len(scopes) > REWRITE_SHARE * (len(documents_of(new)) + 1):
+        return write_store(new, folder, base)
     _empty(folder)
     Store.read_only(str(previous / DATA)).backup(str(folder / DATA))
     store = Store(str(folder / DATA))
-    scopes = changed_scopes(old, new)
     before, after = set(_quads(old, base, scopes)), set(_quads(new, base, scopes))
     # Counting what was there and what was not keeps the count exact without counting the store.
     removed = [quad for quad in before - after if quad in store]

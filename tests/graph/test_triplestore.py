@@ -6,6 +6,7 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
+from graph import triplestore
 from graph.rdf import DEFAULT_BASE, Minter, document_rdf, to_rdf
 from graph.schema import EdgeType, NodeType
 from graph.store import GraphMissing
@@ -100,21 +101,43 @@ def _triples(folder) -> set:
 
 
 @pytest.mark.parametrize("direction", ["add", "remove"])
-def test_a_store_changed_by_difference_equals_one_written_whole(tmp_path, direction):
+def test_a_store_changed_by_difference_equals_one_written_whole(tmp_path, direction, monkeypatch):
+    monkeypatch.setattr(triplestore, "REWRITE_SHARE", float("inf"))  # a difference however many changed
+    monkeypatch.setattr(triplestore, "write_store", _never)
     whole = ["law-2001.md", "law-2023.md", "notice.md", "plan.md"]
     small = _graph_of(tmp_path / "small", [n for n in whole if n != "notice.md"])
     full = _graph_of(tmp_path / "full", whole)
     old, new = (small, full) if direction == "add" else (full, small)
-    write_store(old, tmp_path / "old")
+    written_whole(old, tmp_path / "old")
     before = _triples(tmp_path / "old")
     info = update_store(tmp_path / "old", old, new, tmp_path / "changed")
-    write_store(new, tmp_path / "expected")
+    written_whole(new, tmp_path / "expected")
     assert _triples(tmp_path / "changed") == _triples(tmp_path / "expected") != before
     assert info.triples == open_store(tmp_path / "expected").info.triples
     assert _triples(tmp_path / "old") == before  # the previous store is left as it was
     # The plan's citation of the notice lands only while the notice is there, and the shared entities changed.
     assert {"notice", "plan", None} <= changed_scopes(old, new)
     assert changed_scopes(new, new) == set()
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("written whole")
+
+
+written_whole = write_store
+
+
+def test_a_store_most_of_whose_documents_changed_is_written_whole(tmp_path, monkeypatch):
+    names = ["law-2001.md", "law-2023.md", "notice.md", "plan.md"]
+    old, new = _graph_of(tmp_path / "old-graph", names[:2]), _graph_of(tmp_path / "new-graph", names)
+    written_whole(old, tmp_path / "old")
+    calls = []
+    monkeypatch.setattr(triplestore, "write_store", lambda *args: calls.append(args) or written_whole(*args))
+    info = update_store(tmp_path / "old", old, new, tmp_path / "changed")
+    assert len(calls) == 1 and calls[0][0] is new  # two new documents of four: more than a quarter
+    written_whole(new, tmp_path / "expected")
+    assert _triples(tmp_path / "changed") == _triples(tmp_path / "expected")
+    assert info.triples == open_store(tmp_path / "expected").info.triples
 
 
 def test_a_store_under_another_base_is_not_changed_by_difference(tmp_path, plan_graph):
