@@ -8,13 +8,15 @@ Layout::
                              sources/ (the files it was built from, by content), documents/
                              (their ingest results, by content), …
     versions/.staging-ID/    a build in progress, renamed to versions/ID once complete
+    .trash/                  versions no longer kept, being deleted by a detached process
 
 A build takes the lock, stages a new version, renames it into ``versions/`` and then replaces
 ``current.json`` (a temporary file renamed over it), so a reader sees the old version or the new
 one, whole, and a build that fails or is killed leaves the old one served. Two versions are kept:
 the current one and the one it replaced, which a reader that loaded it before the switch may still
 be reading. Anything else under ``versions/`` — staging folders of killed builds, older versions —
-is removed when the next build takes the lock and again after each switch.
+is removed when the next build takes the lock and again after each switch (moved to ``.trash/``
+at once, deleted by a detached process: ``graph.trash``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import trash
 from .store import GraphMissing, atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,21 +213,16 @@ def _sync_dir(path: Path) -> None:
 
 
 def _remove_leftovers(root: Path) -> None:
-    """Everything under ``versions/`` but the current and previous version, and the older layout's files."""
+    """Everything under ``versions/`` but the current and previous version, and the older layout's
+    files; folders are moved to the trash at once and deleted by a detached process (``graph.trash``)."""
     pointer = _pointer()
     keep = {v for v in (_valid_id(pointer.get("version")), _valid_id(pointer.get("previous"))) if v}
     folder = root / VERSIONS
     for entry in folder.iterdir() if folder.is_dir() else ():
         if entry.name not in keep:
-            _remove(entry)
+            trash.discard(root, entry)
     for entry in root.iterdir():
         temporary = entry.name.startswith(LEGACY_TEMPORARY) or entry.name.startswith(f".{POINTER}.")
         if entry.name in LEGACY or temporary:
-            _remove(entry)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+            trash.discard(root, entry)
+    trash.empty(root)

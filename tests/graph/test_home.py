@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from graph import trash
 from graph.home import (
     BuildBusy,
     build_lock,
@@ -35,6 +36,13 @@ def build(content: str = "graph"):
         staged = stage_version()
         staged.graph_path.write_text(content, encoding="utf-8")
         return publish(staged)
+
+
+def emptied(home) -> bool:
+    """Whether the trash is empty once the deletions this process started have ended."""
+    for process in trash.deleting:
+        process.wait()
+    return not any((home / trash.TRASH).iterdir())
 
 
 def versions(home) -> list[str]:
@@ -115,7 +123,8 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(home):
     assert current_version() == first  # the killed build changed nothing that is served
     with build_lock():  # the kernel released the dead process's lock; its leftovers go
         assert versions(home) == [first.id]
-        assert sorted(os.listdir(home)) == ["build.lock", "current.json", "versions"]
+        assert sorted(os.listdir(home)) == [".trash", "build.lock", "current.json", "versions"]
+    assert emptied(home)
 
 
 def test_the_older_layout_counts_as_not_built_and_is_cleared(home):
@@ -126,8 +135,15 @@ def test_the_older_layout_counts_as_not_built_and_is_cleared(home):
     (home / ".graph.json.abc.staged").write_text("", encoding="utf-8")
     assert current_version() is None
     version = build("new")
-    assert sorted(os.listdir(home)) == ["build.lock", "current.json", "versions"]
-    assert current_version() == version
+    assert sorted(os.listdir(home)) == [".trash", "build.lock", "current.json", "versions"]
+    assert current_version() == version and emptied(home)
+
+
+def test_versions_no_longer_kept_leave_at_once_and_are_deleted_by_another_process(home):
+    first, second, third = build("one"), build("two"), build("three")
+    assert versions(home) == sorted([second.id, third.id])
+    assert trash.deleting and all(p.pid != os.getpid() for p in trash.deleting)
+    assert emptied(home) and not (home / "versions" / first.id).exists()
 
 
 @pytest.mark.parametrize(
