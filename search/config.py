@@ -33,7 +33,7 @@ class SearchConfig:
     hnsw_m: int = 32
     hnsw_ef_construction: int = 80
     hnsw_ef_search: int = 128
-    pool_all_below: int = 5000
+    pool_all_below: int = 2000
     pool_per_signal: int = 200
     normalise: str = "zscore"
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
