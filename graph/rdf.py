@@ -230,13 +230,17 @@ def triples(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, doc: object = _ALL
     return scoped_triples(graph, base, None if doc is _ALL else {doc})
 
 
-def scoped_triples(graph: nx.MultiDiGraph, base: str, docs: Container[object] | None) -> Iterator[Triple]:
+def scoped_triples(
+    graph: nx.MultiDiGraph, base: str, docs: Container[object] | None, shared: Container[str] | None = None
+) -> Iterator[Triple]:
     """The triples of the nodes and edges read from ``docs`` (None among them: the entities documents
-    share), or of all of them when ``docs`` is None. Each triple belongs to one document's scope."""
+    share; of those, only the nodes in ``shared`` and the edges between entities out of them, when
+    given), or of all of them when ``docs`` is None. Each triple belongs to one document's scope."""
     out: list[Triple] = []
     conv = _Converter(graph, base, out.append)
     for node, attrs in graph.nodes(data=True):
-        if docs is None or attrs.get("doc") in docs:
+        doc = attrs.get("doc")
+        if docs is None or (doc in docs and (doc or shared is None or node in shared)):
             conv.add_node(node, attrs)
             yield from out
             out.clear()
@@ -247,8 +251,11 @@ def scoped_triples(graph: nx.MultiDiGraph, base: str, docs: Container[object] | 
         doc = nodes[source].get("doc")
         if docs is not None and doc and doc not in docs:
             continue
+        # edges out of an entity: to documents' nodes (their scope), or to entities (the shared scope)
+        entity_edges = docs is None or shared is None or source in shared
         for target, keyed in out_edges.items():
-            if docs is None or edge_document(graph, source, target) in docs:
+            scope = edge_document(graph, source, target) if docs is not None else None
+            if docs is None or (scope in docs and (doc or scope or entity_edges)):
                 for key, attrs in keyed.items():
                     conv.add_edge(source, target, key, attrs)
                     yield from out

@@ -67,8 +67,10 @@ def _term(term: URIRef | rdflib.Literal) -> NamedNode | Literal:
     return Literal(str(term), datatype=NamedNode(str(term.datatype or XSD_STRING)))
 
 
-def _quads(graph: nx.MultiDiGraph, base: str, docs: Container[object] | None = None) -> Iterator[Quad]:
-    for s, p, o in scoped_triples(graph, base, docs):
+def _quads(
+    graph: nx.MultiDiGraph, base: str, docs: Container[object] | None = None, shared: Container[str] | None = None
+) -> Iterator[Quad]:
+    for s, p, o in scoped_triples(graph, base, docs, shared):
         yield Quad(NamedNode(str(s)), NamedNode(str(p)), _term(o), DefaultGraph())
 
 
@@ -114,12 +116,19 @@ def _changed_edges(graph: nx.MultiDiGraph, source: str, out: dict, other: dict) 
 
 
 def changed_scopes(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> set[object]:
-    """The documents (None: the shared entities) one of whose nodes or edges differs between the graphs.
+    """The documents (None: the shared entities) one of whose nodes or edges differs between the graphs."""
+    return _differences(old, new)[0]
+
+
+def _differences(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> tuple[set[object], set[str]]:
+    """The changed scopes (``changed_scopes``), and the shared entities whose attributes or outgoing
+    edges differ: the only ones whose triples of the shared scope can differ.
 
     Each node's attributes and all its outgoing edges are compared at once (equal dictionaries, the
     usual case, are told apart without visiting every edge); only a node whose edges differ has them
     compared one by one, in each graph, each difference counting for the document of that graph."""
     scopes: set[object] = set()
+    shared: set[str] = set()
     old_nodes, new_nodes = dict(old.nodes(data=True)), dict(new.nodes(data=True))
     old_out, new_out = dict(old.adjacency()), dict(new.adjacency())
     for node in {**old_nodes, **new_nodes}:  # in graph order: a walk through memory, not a jump per node
@@ -130,7 +139,9 @@ def changed_scopes(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> set[object]:
         if out_before != out_after:
             scopes.update(_changed_edges(old, node, out_before, out_after))
             scopes.update(_changed_edges(new, node, out_after, out_before))
-    return scopes
+        if (before != after or out_before != out_after) and not (before or after or {}).get("doc"):
+            shared.add(node)
+    return scopes, shared
 
 
 def update_store(
@@ -145,13 +156,14 @@ def update_store(
     info = open_store(previous).info
     if info.base != base:
         raise ValueError(f"{previous}: its IRIs are under {info.base}, not {base}")
-    scopes = changed_scopes(old, new)
+    scopes, shared = _differences(old, new)
     if len(scopes) > REWRITE_SHARE * (len(documents_of(new)) + 1):
         return write_store(new, folder, base)
     _empty(folder)
     Store.read_only(str(previous / DATA)).backup(str(folder / DATA))
     store = Store(str(folder / DATA))
-    before, after = set(_quads(old, base, scopes)), set(_quads(new, base, scopes))
+    # Of the shared entities, only those that changed: their triples name them as subject.
+    before, after = set(_quads(old, base, scopes, shared)), set(_quads(new, base, scopes, shared))
     # Counting what was there and what was not keeps the count exact without counting the store.
     removed = [quad for quad in before - after if quad in store]
     for quad in removed:

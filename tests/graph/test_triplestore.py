@@ -174,3 +174,20 @@ def test_changed_scopes_name_each_document_whose_nodes_or_edges_differ():
     new = _scoped_graph()
     new.nodes["organisation:科协"]["aliases"] = ["中国科协"]
     assert changed_scopes(old, new) == {None}
+
+
+def test_of_the_shared_entities_only_the_changed_ones_are_compared(tmp_path):
+    from graph.triplestore import _differences
+
+    old = _scoped_graph()
+    old.add_edge("department:学会部", "organisation:科协", key="x", type=EdgeType.ISSUED_BY)
+    new = old.copy()
+    new.nodes["organisation:科协"]["aliases"] = ["中国科协"]
+    new.add_edge("organisation:科协", "department:学会部", key="y", type=EdgeType.ISSUED_BY)
+    scopes, nodes = _differences(old, new)
+    assert scopes == {None} and nodes == {"organisation:科协"}
+    written_whole(old, tmp_path / "old")
+    info = update_store(tmp_path / "old", old, new, tmp_path / "changed")
+    written_whole(new, tmp_path / "expected")
+    assert _triples(tmp_path / "changed") == _triples(tmp_path / "expected") != _triples(tmp_path / "old")
+    assert info.triples == open_store(tmp_path / "expected").info.triples
