@@ -32,6 +32,14 @@ MAX_REMOVED_SHARE = 0.1  # an updated index with more rows of removed items than
 MAX_TAIL_SHARE = 0.05  # rows added since the HNSW graph was built, beyond which they join the graph
 
 
+def one_thread_per_query() -> None:
+    """faiss's OpenMP team limited to one thread in this process. A query searches one vector at a
+    time, and a team per query only waits for cores that other requests (or other work) keep busy:
+    on the plan with the rural documents and the reports, with one core busy elsewhere, search took
+    38-101 ms (p50, query encoding aside) with two threads and 15-28 ms with one."""
+    faiss.omp_set_num_threads(1)
+
+
 def _flat_view(index: faiss.Index, dim: int) -> np.ndarray:
     """A read-only view of the vectors a flat index (or an HNSW index's storage) holds; no copy."""
     total = int(index.ntotal)

@@ -156,7 +156,9 @@ class Data:
 def _open_searcher(version: Version) -> SearchEngine | None:
     """The hybrid search engine over the version's index, or None when it has none or it is unreadable."""
     from search.engine import Searcher
+    from search.vectors import one_thread_per_query
 
+    one_thread_per_query()  # this process answers queries (the web app, or one command)
     try:
         return Searcher.open(version.index_path, rankings=_rankings)
     except Exception as exc:  # a missing or stale index must not take the pages down

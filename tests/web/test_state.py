@@ -165,3 +165,15 @@ def test_a_failed_background_load_keeps_the_old_snapshot_and_is_tried_again(mini
     state.current()
     _join_loads()
     assert state.current() is not old
+
+
+def test_a_process_that_answers_queries_keeps_faiss_to_one_thread_each(mini_home):
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(2)
+    try:
+        _ = state.current().searcher
+        assert faiss.omp_get_max_threads() == 1
+    finally:
+        faiss.omp_set_num_threads(before)
