@@ -5,6 +5,12 @@ collection of the oldest generation traverses every object alive — a loaded co
 few hundred thousand nodes — only to find nothing to free, since everything just made is kept. On
 the full corpus that was about half the time of building or loading the graph. The collector is
 paused while such a structure is built and resumed afterwards (reference counting frees as usual).
+
+Objects made while it is paused stay in the youngest generation, so the collections after the pause
+would walk all of them again, and again in the next generation: after loading two graphs of the
+full corpus, 60,000 triples then took 17.9 s to make instead of 2.6. A block that leaves more than
+``LARGE`` new objects is therefore followed by one full collection (about 5 s at that size), which
+moves them to the oldest generation in a single walk.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+LARGE = 100_000
 
 
 @contextmanager
@@ -24,3 +32,5 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+            if gc.get_count()[0] > LARGE:
+                gc.collect()

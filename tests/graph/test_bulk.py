@@ -43,3 +43,15 @@ def test_a_collector_that_was_off_stays_off(collector_on):
     with collector_paused():
         assert not gc.isenabled()
     assert not gc.isenabled()
+
+
+def test_a_block_that_leaves_many_objects_is_followed_by_one_full_collection(collector_on, monkeypatch):
+    collections: list[tuple] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(args) or 0)
+    with collector_paused():
+        kept = [[i] for i in range(1000)]
+    assert collections == []  # a few objects: nothing more than resuming
+    monkeypatch.setattr("graph.bulk.LARGE", 500)
+    with collector_paused():
+        kept += [[i] for i in range(1000)]
+    assert collections == [()] and len(kept) == 2000
