@@ -13,8 +13,6 @@ from typing import BinaryIO
 import networkx as nx
 import orjson
 
-from .bulk import collector_paused
-
 FORMAT = "policykg-graph"
 VERSION = 1
 CHUNK = 10_000  # nodes or edges serialised at once
@@ -77,13 +75,12 @@ def from_json(data: dict) -> nx.MultiDiGraph:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise GraphMissing("图谱文件格式不符，请重新构建 (graph file has an unknown format; run `policykg build`)")
     graph: nx.MultiDiGraph = nx.MultiDiGraph(**data.get("graph", {}))
-    with collector_paused():
-        for node in data["nodes"]:
-            attrs = dict(node)
-            graph.add_node(attrs.pop("_node"), **attrs)
-        for edge in data["edges"]:
-            attrs = dict(edge)
-            graph.add_edge(attrs.pop("_from"), attrs.pop("_to"), key=attrs.pop("_key"), **attrs)
+    for node in data["nodes"]:
+        attrs = dict(node)
+        graph.add_node(attrs.pop("_node"), **attrs)
+    for edge in data["edges"]:
+        attrs = dict(edge)
+        graph.add_edge(attrs.pop("_from"), attrs.pop("_to"), key=attrs.pop("_key"), **attrs)
     return graph
 
 
@@ -99,7 +96,7 @@ def _write_array(fh: BinaryIO, items: Iterator[dict]) -> None:
 
 def save_graph(graph: nx.MultiDiGraph, path: Path) -> int:
     """Stream the JSON out: a large corpus never holds the whole serialised text in memory."""
-    with atomic_open(path) as fh, collector_paused():
+    with atomic_open(path) as fh:
         fh.write(orjson.dumps(_head(graph))[:-1] + b',"nodes":')
         _write_array(fh, _nodes(graph))
         fh.write(b',"edges":')
@@ -112,8 +109,7 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
     if not path.exists():
         raise GraphMissing(f"尚未构建图谱 (no graph at {path}; run `policykg build` first)")
     try:
-        with collector_paused():
-            data = orjson.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
         raise GraphMissing(
             f"图谱文件已损坏，请重新构建 (graph file is unreadable: {exc}; run `policykg build`)"

@@ -38,7 +38,6 @@ import networkx as nx
 import numpy as np
 import orjson
 
-from graph.bulk import collector_paused
 from graph.home import require_version
 
 from .bm25 import LexicalIndex
@@ -297,8 +296,7 @@ class IndexSource:
 
 
 def index_source(graph: nx.MultiDiGraph) -> IndexSource:
-    with collector_paused():  # a record per unit and entity, all kept
-        return IndexSource(units_from_graph(graph), entities_from_graph(graph, lexicon_aliases()))
+    return IndexSource(units_from_graph(graph), entities_from_graph(graph, lexicon_aliases()))
 
 
 def build_index(
@@ -321,8 +319,7 @@ def build_index(
     words = user_words(lexicon_words() + [n for e in entities for n in [e["name"], *e["aliases"]]])
     tokenizer = Tokenizer(words, config)
     t0 = time.perf_counter()
-    with collector_paused():  # the tokens cut stay alive until the table is made
-        tokens = tokenise(units, tokenizer, config.context_in_text, load_tokens(reuse), progress)
+    tokens = tokenise(units, tokenizer, config.context_in_text, load_tokens(reuse), progress)
     LexicalIndex.from_table(tokens.table).save(folder / "bm25")
     save_tokens(folder, tokens, tokenizer)
     tokenize_seconds = time.perf_counter() - t0
@@ -331,9 +328,8 @@ def build_index(
 
     path, dtype = model_path(model), resolve_dtype(config.dtype)
     load = lambda: get_encoder(path, dtype, config.max_seq_length)  # noqa: E731
-    with collector_paused():
-        pieces = [unit_pieces(u, config) for u in units]
-        texts, piece_rows, heading_rows = _pool(units, pieces)
+    pieces = [unit_pieces(u, config) for u in units]
+    texts, piece_rows, heading_rows = _pool(units, pieces)
     t0 = time.perf_counter()
     # The model is loaded only when a text is not in the cache of an index built with it.
     model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
@@ -410,8 +406,7 @@ def load_index(folder: Path | str | None = None) -> SearchIndex:
     manifest = _guard(lambda: json.loads(manifest_file.read_text(encoding="utf-8")))
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise IndexMissing(f"搜索索引格式不符 (search index has an unknown format; {REBUILD})")
-    with collector_paused():
-        units = _guard(lambda: [SearchUnit.from_json(u) for u in orjson.loads((folder / "units.json").read_bytes())])
+    units = _guard(lambda: [SearchUnit.from_json(u) for u in orjson.loads((folder / "units.json").read_bytes())])
     pieces = _guard(lambda: np.load(folder / "pieces.npy"))
     entities = _guard(lambda: json.loads((folder / "entities.json").read_text(encoding="utf-8")))
     words = _guard(lambda: (folder / "words.txt").read_text(encoding="utf-8").split("\n"))
