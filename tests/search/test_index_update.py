@@ -164,20 +164,27 @@ def test_a_damaged_token_cache_is_ignored(tmp_path, encoder):
     assert_same_index(tmp_path / "again", tmp_path / "plan")
 
 
-def test_an_hnsw_index_is_taken_on_with_removed_rows_hidden(tmp_path, encoder, monkeypatch):
+def hnsw_builder(tmp_path, monkeypatch):
+    """A build into ``tmp_path / name`` whose every index is HNSW, removed rows allowed up to half."""
     import dataclasses
-
-    import faiss
 
     from search.config import load_config
 
     monkeypatch.setattr("search.vectors.MAX_REMOVED_SHARE", 0.5)
-    config = dataclasses.replace(load_config(), ann_threshold=2)  # every index here is HNSW
-    plan, both = tiny_graph(), with_other_document(tiny_graph())
+    config = dataclasses.replace(load_config(), ann_threshold=2)
 
     def hnsw_build(graph, name, reuse=None):
         return build_index(index_source(graph), tmp_path / name, "test", config=config, progress=False, reuse=reuse)
 
+    return hnsw_build
+
+
+def test_an_hnsw_index_is_taken_on_with_removed_rows_hidden(tmp_path, encoder, monkeypatch):
+
+    import faiss
+
+    hnsw_build = hnsw_builder(tmp_path, monkeypatch)
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
     hnsw_build(plan, "plan")
     hnsw_build(both, "added", reuse=tmp_path / "plan")
     hnsw_build(plan, "removed", reuse=tmp_path / "added")
@@ -215,19 +222,11 @@ def test_the_model_is_loaded_only_when_a_text_is_not_cached(tmp_path, encoder, m
 
 
 def test_new_vectors_go_to_a_tail_beside_the_linked_hnsw_graph(tmp_path, encoder, monkeypatch):
-    import dataclasses
     import os
 
-    from search.config import load_config
-
-    monkeypatch.setattr("search.vectors.MAX_REMOVED_SHARE", 0.5)
+    hnsw_build = hnsw_builder(tmp_path, monkeypatch)
     monkeypatch.setattr("search.vectors.MAX_TAIL_SHARE", 10.0)
-    config = dataclasses.replace(load_config(), ann_threshold=2)
     plan, both = tiny_graph(), with_other_document(tiny_graph())
-
-    def hnsw_build(graph, name, reuse=None):
-        return build_index(index_source(graph), tmp_path / name, "test", config=config, progress=False, reuse=reuse)
-
     hnsw_build(plan, "plan")
     hnsw_build(both, "added", reuse=tmp_path / "plan")
     hnsw_build(plan, "removed", reuse=tmp_path / "added")
