@@ -99,10 +99,10 @@ def tokenise(
         reused = np.flatnonzero(take >= 0)
         folded = tokenizer.fold_all([texts[i] for i in reused])
         take[reused[[touched(text) for text in folded]]] = -1
-    todo = np.flatnonzero(take < 0)
+    to_cut = np.flatnonzero(take < 0)
     cut: dict[int, list[str]] = {}
-    with progress_bar(len(todo), "tokenize", progress, unit="unit") as bar:
-        for i in todo.tolist():
+    with progress_bar(len(to_cut), "tokenize", progress, unit="unit") as bar:
+        for i in to_cut.tolist():
             cut[i] = tokenizer.document(texts[i])
             bar.update(1)
     return Tokenised(_assemble(take, cut, previous), keys, len(cut))
