@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from graph.store import link_or_copy
 
 from .keys import match_keys
 
@@ -115,13 +115,6 @@ def fill_from_cache(index_folder: Path | None, model: dict, keys: np.ndarray, ra
     return CacheHits(folder, segments, segment, row)
 
 
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def save_cache(
     index_folder: Path, model: dict, keys: np.ndarray, raw: np.ndarray, hits: CacheHits | None = None
 ) -> None:
@@ -137,7 +130,7 @@ def save_cache(
             linked, new = hits.segments, np.flatnonzero(~hits.found)
             for seg in linked:
                 for target in _files(folder, seg.number):
-                    _link(hits.folder / target.name, target)
+                    link_or_copy(hits.folder / target.name, target)
     if len(new) or not linked:
         keys_file, raw_file = _files(folder, linked[-1].number + 1 if linked else 0)
         np.save(keys_file, keys[new])

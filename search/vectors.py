@@ -17,14 +17,14 @@ crosses the exact/HNSW threshold, the index is built afresh.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
+
+from graph.store import link_or_copy
 
 from .keys import match_keys
 
@@ -153,7 +153,7 @@ class VectorIndex:
 
     def save(self, path: Path) -> None:
         if self.source is not None:
-            _link(self.source, path)
+            link_or_copy(self.source, path)
         else:
             faiss.write_index(self.index, str(path))
         if self.tail is not None:
@@ -177,13 +177,6 @@ def _merge(
         out_ids = np.pad(out_ids, ((0, 0), (0, pad)), constant_values=-1)
         out_scores = np.pad(out_scores, ((0, 0), (0, pad)), constant_values=-np.inf)
     return out_scores.astype(np.float32), out_ids
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _tail_path(path: Path) -> Path:

@@ -9,13 +9,11 @@ later ``add`` or ``remove`` rebuilds the corpus without the original paths.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from graph.home import Version
-from graph.store import atomic_write
+from graph.store import atomic_write, link_or_copy
 from ingest.model import Document, IngestError
 from ingest.pipeline import file_sha256
 
@@ -43,10 +41,7 @@ def read_corpus(version: Version) -> list[CorpusFile]:
 def _copy(source: Path, target: Path) -> None:
     """A hard link when the file system allows it (copies are never changed), else a copy."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    link_or_copy(source, target)
 
 
 def store_corpus(staged: Version, docs: list[Document], read_from: dict[str, Path]) -> list[CorpusFile]:
