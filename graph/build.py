@@ -24,6 +24,7 @@ from ingest.model import Document, Unit
 from ingest.resolve import Resolution
 from ingest.titles import title_key
 
+from .bulk import long_lived
 from .schema import (
     LEAF_UNIT_TYPES,
     EdgeType,
@@ -210,13 +211,14 @@ def build_graph(
 ) -> nx.MultiDiGraph:
     lexicon = lexicon or load_lexicon()
     graph: nx.MultiDiGraph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
-    for doc in progress(docs):
-        _add_document(graph, doc, lexicon)
-    links = resolve_citations(docs, lexicon)
-    _add_entities(graph, res, docs, links, lexicon)
-    _add_citations(graph, docs, links)
-    for doc in docs:
-        _add_mentions(graph, doc, res)
+    with long_lived():
+        for doc in progress(docs):
+            _add_document(graph, doc, lexicon)
+        links = resolve_citations(docs, lexicon)
+        _add_entities(graph, res, docs, links, lexicon)
+        _add_citations(graph, docs, links)
+        for doc in docs:
+            _add_mentions(graph, doc, res)
     # Department nodes record their lead/supporting task counts for quick listing.
     for node, attrs in graph.nodes(data=True):
         if attrs["type"] == NodeType.DEPARTMENT:

@@ -14,6 +14,8 @@ from typing import BinaryIO
 import networkx as nx
 import orjson
 
+from .bulk import long_lived
+
 FORMAT = "policykg-graph"
 VERSION = 1
 CHUNK = 10_000  # nodes or edges serialised at once
@@ -106,7 +108,7 @@ def _write_array(fh: BinaryIO, items: Iterator[dict]) -> None:
 
 def save_graph(graph: nx.MultiDiGraph, path: Path) -> int:
     """Stream the JSON out: a large corpus never holds the whole serialised text in memory."""
-    with atomic_open(path) as fh:
+    with atomic_open(path) as fh, long_lived():
         fh.write(orjson.dumps(_head(graph))[:-1] + b',"nodes":')
         _write_array(fh, _nodes(graph))
         fh.write(b',"edges":')
@@ -118,10 +120,11 @@ def save_graph(graph: nx.MultiDiGraph, path: Path) -> int:
 def load_graph(path: Path) -> nx.MultiDiGraph:
     if not path.exists():
         raise GraphMissing(f"尚未构建图谱 (no graph at {path}; run `policykg build` first)")
-    try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise GraphMissing(
-            f"图谱文件已损坏，请重新构建 (graph file is unreadable: {exc}; run `policykg build`)"
-        ) from None
-    return from_json(data)
+    with long_lived():
+        try:
+            data = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError) as exc:
+            raise GraphMissing(
+                f"图谱文件已损坏，请重新构建 (graph file is unreadable: {exc}; run `policykg build`)"
+            ) from None
+        return from_json(data)

@@ -23,6 +23,7 @@ import rdflib
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 from rdflib import URIRef
 
+from .bulk import long_lived
 from .namespaces import PREFIXES, XSD_STRING
 from .rdf import DEFAULT_BASE, documents_of, edge_document, scoped_triples
 from .sparql_examples import Example, build_examples
@@ -156,14 +157,16 @@ def update_store(
     info = open_store(previous).info
     if info.base != base:
         raise ValueError(f"{previous}: its IRIs are under {info.base}, not {base}")
-    scopes, shared = _differences(old, new)
+    with long_lived():  # two whole graphs are alive: a collection would walk them for nothing
+        scopes, shared = _differences(old, new)
     if len(scopes) > REWRITE_SHARE * (len(documents_of(new)) + 1):
         return write_store(new, folder, base)
     _empty(folder)
     Store.read_only(str(previous / DATA)).backup(str(folder / DATA))
     store = Store(str(folder / DATA))
     # Of the shared entities, only those that changed: their triples name them as subject.
-    before, after = set(_quads(old, base, scopes, shared)), set(_quads(new, base, scopes, shared))
+    with long_lived():
+        before, after = set(_quads(old, base, scopes, shared)), set(_quads(new, base, scopes, shared))
     # Counting what was there and what was not keeps the count exact without counting the store.
     removed = [quad for quad in before - after if quad in store]
     for quad in removed:

@@ -38,6 +38,7 @@ import networkx as nx
 import numpy as np
 import orjson
 
+from graph.bulk import long_lived
 from graph.home import require_version
 
 from .bm25 import LexicalIndex
@@ -296,7 +297,8 @@ class IndexSource:
 
 
 def index_source(graph: nx.MultiDiGraph) -> IndexSource:
-    return IndexSource(units_from_graph(graph), entities_from_graph(graph, lexicon_aliases()))
+    with long_lived():  # a record per unit and entity, all kept
+        return IndexSource(units_from_graph(graph), entities_from_graph(graph, lexicon_aliases()))
 
 
 def build_index(
@@ -319,7 +321,8 @@ def build_index(
     words = user_words(lexicon_words() + [n for e in entities for n in [e["name"], *e["aliases"]]])
     tokenizer = Tokenizer(words, config)
     t0 = time.perf_counter()
-    tokens = tokenise(units, tokenizer, config.context_in_text, load_tokens(reuse), progress)
+    with long_lived():  # the tokens cut stay alive until the table is made
+        tokens = tokenise(units, tokenizer, config.context_in_text, load_tokens(reuse), progress)
     LexicalIndex.from_table(tokens.table).save(folder / "bm25")
     save_tokens(folder, tokens, tokenizer)
     tokenize_seconds = time.perf_counter() - t0
@@ -328,8 +331,9 @@ def build_index(
 
     path, dtype = model_path(model), resolve_dtype(config.dtype)
     load = lambda: get_encoder(path, dtype, config.max_seq_length)  # noqa: E731
-    pieces = [unit_pieces(u, config) for u in units]
-    texts, piece_rows, heading_rows = _pool(units, pieces)
+    with long_lived():
+        pieces = [unit_pieces(u, config) for u in units]
+        texts, piece_rows, heading_rows = _pool(units, pieces)
     t0 = time.perf_counter()
     # The model is loaded only when a text is not in the cache of an index built with it.
     model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
@@ -406,7 +410,8 @@ def load_index(folder: Path | str | None = None) -> SearchIndex:
     manifest = _guard(lambda: json.loads(manifest_file.read_text(encoding="utf-8")))
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise IndexMissing(f"搜索索引格式不符 (search index has an unknown format; {REBUILD})")
-    units = _guard(lambda: [SearchUnit.from_json(u) for u in orjson.loads((folder / "units.json").read_bytes())])
+    with long_lived():
+        units = _guard(lambda: [SearchUnit.from_json(u) for u in orjson.loads((folder / "units.json").read_bytes())])
     pieces = _guard(lambda: np.load(folder / "pieces.npy"))
     entities = _guard(lambda: json.loads((folder / "entities.json").read_text(encoding="utf-8")))
     words = _guard(lambda: (folder / "words.txt").read_text(encoding="utf-8").split("\n"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ import networkx as nx
 
 from graph import query
 from graph.build import build_graph
+from graph.bulk import long_lived
 from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
 from graph.rdf import base_iri
 from graph.store import GraphMissing, load_graph, save_graph
@@ -57,7 +59,9 @@ def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previ
             "已保存的导入结果来自另一版本的导入代码或词表，所有文档重新读取 "
             "(the kept ingest results were made by other ingest code or lexicon: every document is read again)"
         )
-    return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
+    # the kept documents of the whole corpus are read back and kept until the graph is made
+    with long_lived() if store is not None else nullcontext():
+        return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
 
 
 def _keep_documents(staged: Version, ingested: Ingested, previous: Version | None) -> None:
