@@ -22,9 +22,11 @@ from ingest.document_names import document_aliases
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document, Unit
 from ingest.resolve import Resolution
+from ingest.summary import DocumentSummary, summaries
 from ingest.titles import title_key
 
 from .bulk import long_lived
+from .order import put_in_order
 from .schema import (
     LEAF_UNIT_TYPES,
     EdgeType,
@@ -171,7 +173,9 @@ def _add_citations(graph: nx.MultiDiGraph, docs: list[Document], links: list[Cit
         )
 
 
-def _policy_documents(docs: list[Document], links: list[CitationLink], lexicon: Lexicon) -> dict[str, dict[str, str]]:
+def _policy_documents(
+    docs: list[DocumentSummary], links: list[CitationLink], lexicon: Lexicon
+) -> dict[str, dict[str, str]]:
     """Title key -> the documents a policy of that key is, with the reason: those its citations
     landed on, else the only ingested document of its title."""
     landed: dict[str, dict[str, str]] = {}
@@ -188,7 +192,7 @@ def _policy_documents(docs: list[Document], links: list[CitationLink], lexicon: 
 
 
 def _add_entities(
-    graph: nx.MultiDiGraph, res: Resolution, docs: list[Document], links: list[CitationLink], lexicon: Lexicon
+    graph: nx.MultiDiGraph, res: Resolution, docs: list[DocumentSummary], links: list[CitationLink], lexicon: Lexicon
 ) -> None:
     same_as = _policy_documents(docs, links, lexicon)
     for entity in res.entities.values():
@@ -214,8 +218,9 @@ def build_graph(
     with long_lived():
         for doc in progress(docs):
             _add_document(graph, doc, lexicon)
-        links = resolve_citations(docs, lexicon)
-        _add_entities(graph, res, docs, links, lexicon)
+        summarised = summaries(docs, lexicon)
+        links = resolve_citations(summarised, lexicon)
+        _add_entities(graph, res, summarised, links, lexicon)
         _add_citations(graph, docs, links)
         for doc in docs:
             _add_mentions(graph, doc, res)
@@ -224,4 +229,4 @@ def build_graph(
         if attrs["type"] == NodeType.DEPARTMENT:
             roles = [d["role"] for _, _, d in graph.out_edges(node, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR]
             attrs["lead_count"], attrs["task_count"] = roles.count(Role.LEAD), len(roles)
-    return graph
+    return put_in_order(graph)

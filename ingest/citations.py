@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .document_names import document_aliases, in_text_citations
 from .lexicon import Lexicon, load_lexicon
 from .model import Citation, Document
+from .summary import DocumentSummary, summaries
 from .titles import title_key
 
 
@@ -37,7 +37,9 @@ class CitationLink:
         return self.citation.relation
 
 
-def choose_version(citation: Citation, citing: Document, versions: list[Document]) -> tuple[Document, str]:
+def choose_version(
+    citation: Citation, citing: DocumentSummary, versions: list[DocumentSummary]
+) -> tuple[DocumentSummary, str]:
     """The version a citation refers to among documents sharing its title key, with the reason."""
     ordered = sorted(versions, key=lambda d: (d.date or "9999", d.id))
     if len(ordered) == 1:
@@ -50,7 +52,7 @@ def choose_version(citation: Citation, citing: Document, versions: list[Document
     return chosen, f"{why}（共 {len(ordered)} 个版本：{listed}）"
 
 
-def _pick(citation: Citation, citing: Document, ordered: list[Document]) -> tuple[Document, str]:
+def _pick(citation: Citation, citing: DocumentSummary, ordered: list[DocumentSummary]) -> tuple[DocumentSummary, str]:
     named = [d for d in ordered if citation.version and d.date.startswith(citation.version)]
     if named:
         return named[-1], f"标题注明版本 {citation.version}，取 {named[-1].date} 的版本"
@@ -70,19 +72,23 @@ def _pick(citation: Citation, citing: Document, ordered: list[Document]) -> tupl
     return dated[0], f"各版本都晚于引用文件日期（{citing.date}），取最早的版本 {dated[0].date}"
 
 
-def resolve_citations(docs: list[Document], lexicon: Lexicon | None = None) -> list[CitationLink]:
+def resolve_citations(
+    documents: list[Document] | list[DocumentSummary], lexicon: Lexicon | None = None
+) -> list[CitationLink]:
     """Every citation of every document — in 《》, or a common name in running text — resolved
-    against the documents given: by title, else by common name (``document_names``)."""
+    against the documents given (or their summaries): by title, else by common name
+    (``document_names``)."""
     lexicon = lexicon or load_lexicon()
-    by_key: dict[str, list[Document]] = {}
-    by_name: dict[str, list[Document]] = {}
+    docs = summaries(documents, lexicon)
+    by_key: dict[str, list[DocumentSummary]] = {}
+    by_name: dict[str, list[DocumentSummary]] = {}
     for doc in docs:
         by_key.setdefault(title_key(doc.title, lexicon).key, []).append(doc)
-        for form in dict.fromkeys(document_aliases(doc, lexicon)):
+        for form in dict.fromkeys(doc.common_names):
             by_name.setdefault(title_key(form, lexicon).key, []).append(doc)
     links = []
     for doc in docs:
-        for citation in [*doc.citations, *in_text_citations(doc, lexicon)]:
+        for citation in doc.citations:
             titled = citation.key in by_key
             versions = [d for d in (by_key if titled else by_name).get(citation.key, []) if d.id != doc.id]
             if not versions:

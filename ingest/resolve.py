@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .extract.scan import strip_quotes
 from .lexicon import AliasTable, Lexicon
 from .model import Document
+from .summary import DocumentSummary, summaries
 from .titles import title_key
 
 
@@ -119,7 +120,7 @@ def _from_table(names: set[str], table: AliasTable) -> dict[str, str]:
     return {n: index.get(n, n) for n in names}
 
 
-def _titles(names: set[str], docs: list[Document], lexicon: Lexicon) -> dict[str, str]:
+def _titles(names: set[str], docs: list[DocumentSummary], lexicon: Lexicon) -> dict[str, str]:
     """Title variants of one document are one entity, named by the ingested document's title when
     there is one, else by the fullest form without a version (中华人民共和国科学技术普及法)."""
     titles = {title_key(d.title, lexicon).key: d.title for d in docs}
@@ -130,12 +131,13 @@ def _titles(names: set[str], docs: list[Document], lexicon: Lexicon) -> dict[str
     return {name: titles.get(key) or max(group)[2] for key, group in groups.items() for _, _, name in group}
 
 
-def resolve(docs: list[Document], lexicon: Lexicon) -> Resolution:
+def resolve(documents: list[Document] | list[DocumentSummary], lexicon: Lexicon) -> Resolution:
+    """The entities of a corpus: of its documents, or of their summaries (``ingest.summary``)."""
+    docs = summaries(documents, lexicon)
     names: dict[str, set[str]] = {}
     for doc in docs:
-        for m in doc.mentions:
-            if m.type != "Figure":
-                names.setdefault(m.type, set()).add(m.surface)
+        for type_, surface in doc.names:
+            names.setdefault(type_, set()).add(surface)
     canonical = {
         "Department": _departments(names.get("Department", set()), lexicon),
         "Programme": _programmes(names.get("Programme", set()), lexicon),
@@ -156,12 +158,11 @@ def resolve(docs: list[Document], lexicon: Lexicon) -> Resolution:
             if type_ in ("Policy", "Publication"):
                 entity.attrs["key"] = title_key(name, lexicon).key  # one key per document title
     for doc in docs:
-        for short, full in doc.aliases.items():
+        for short, full in doc.aliases:
             entity_id = by_surface.get(("Policy", full))
             if entity_id:
                 entities[entity_id].aliases.add(short)
-        for m in doc.mentions:
-            if m.type == "Policy" and m.attrs.get("issuer"):
-                issuer = canonical["Organisation"].get(m.attrs["issuer"], m.attrs["issuer"])
-                entities[by_surface[("Policy", m.surface)]].attrs.setdefault("issuer", issuer)
+        for surface, named in doc.issuers:
+            issuer = canonical["Organisation"].get(named, named)
+            entities[by_surface[("Policy", surface)]].attrs.setdefault("issuer", issuer)
     return Resolution(entities, by_surface)
