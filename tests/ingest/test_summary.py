@@ -8,7 +8,7 @@ from ingest.citations import resolve_citations
 from ingest.lexicon import load_lexicon
 from ingest.pipeline import ingest
 from ingest.resolve import resolve
-from ingest.summary import summarise, summaries
+from ingest.summary import summaries, summarise
 from tests.graph.citing_corpus import write_corpus
 
 
