@@ -27,11 +27,11 @@ with a message telling the user to run ``policykg build``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from itertools import chain
 from pathlib import Path
 
 import networkx as nx
@@ -46,11 +46,12 @@ from .config import SearchConfig, load_config
 from .encoder import Encoder, get_encoder, model_path, normalise_rows, resolve_dtype
 from .errors import IndexMissing
 from .graph_signal import EntityTable, entities_from_graph
+from .keys import digests, text_keys
 from .progress import progress_bar
 from .token_cache import load_tokens, save_tokens, tokenise
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
 from .units import SearchUnit, unit_pieces, units_from_graph
-from .vector_cache import CacheHits, fill_from_cache, save_cache, text_keys
+from .vector_cache import CacheHits, fill_from_cache, save_cache
 from .vectors import VectorIndex, build_vectors, keys_path, update_vectors
 from .vectorstore import VectorStore, open_vectors, save_vectors
 
@@ -155,13 +156,22 @@ def _pool(units: list[SearchUnit], pieces: list[list[tuple[int, int]]]) -> tuple
     """Distinct texts to encode (repeated sentences are encoded once), and the row of each piece's
     text and of each unit's heading (-1: none)."""
     rows: dict[str, int] = {}
-    row = lambda text: rows.setdefault(text, len(rows))  # noqa: E731
-    piece_rows, heading_rows = [], []
+    piece_rows: list[int] = []
+    heading_rows: list[int] = []
     for unit, spans in zip(units, pieces, strict=True):
-        piece_rows += [row(unit.text[s:e]) for s, e in spans]
+        text = unit.text
+        piece_rows += [rows.setdefault(text[s:e], len(rows)) for s, e in spans]
         heading = unit.heading()
-        heading_rows.append(row(heading) if heading else -1)
+        heading_rows.append(rows.setdefault(heading, len(rows)) if heading else -1)
     return list(rows), np.asarray(piece_rows, dtype=np.int64), np.asarray(heading_rows, dtype=np.int64)
+
+
+def _piece_table(pieces: list[list[tuple[int, int]]]) -> np.ndarray:
+    """(P, 3) int32 rows (unit, start, end) of every piece, unit by unit."""
+    counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    spans = np.fromiter(chain.from_iterable(chain.from_iterable(pieces)), dtype=np.int32, count=2 * int(counts.sum()))
+    units = np.repeat(np.arange(len(pieces), dtype=np.int32), counts)
+    return np.column_stack([units, spans.reshape(-1, 2)]).astype(np.int32).reshape(-1, 3)
 
 
 def _unit_vectors(
@@ -196,16 +206,19 @@ def _unit_vectors(
 
 
 def _unit_keys(keys: np.ndarray, pieces: list[list[tuple[int, int]]], piece_rows, heading_rows) -> np.ndarray:
-    """(N, 32) uint8: per unit, the SHA-256 of the keys of its heading and pieces, which decide its vector."""
-    out = np.zeros((len(pieces), 32), dtype=np.uint8)
-    none = bytes(32)
-    at = 0
-    for i, spans in enumerate(pieces):
-        digest = hashlib.sha256(keys[heading_rows[i]].tobytes() if heading_rows[i] >= 0 else none)
-        digest.update(keys[piece_rows[at : at + len(spans)]].tobytes())
-        out[i] = np.frombuffer(digest.digest(), dtype=np.uint8)
-        at += len(spans)
-    return out
+    """(N, 32) uint8: per unit, the SHA-256 of the keys of its heading (32 zero bytes: none) and
+    pieces, which decide its vector."""
+    counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + 1
+    ends = np.cumsum(counts)
+    heading_at = ends - counts
+    order = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    is_piece = np.ones(len(order), dtype=bool)
+    is_piece[heading_at] = False
+    order[heading_at] = heading_rows  # -1 (no heading) takes the zero row appended below
+    order[is_piece] = piece_rows
+    joined = memoryview(np.concatenate([keys, np.zeros((1, 32), np.uint8)])[order].tobytes())
+    bounds = np.concatenate([[0], ends * 32]).tolist()
+    return digests((joined[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)), len(pieces))
 
 
 def _vector_index(
@@ -358,7 +371,7 @@ def build_index(
     del raw, keys
     vectors_seconds = time.perf_counter() - t0
 
-    table = np.asarray([(i, s, e) for i, spans in enumerate(pieces) for s, e in spans], dtype=np.int32).reshape(-1, 3)
+    table = _piece_table(pieces)
     np.save(folder / "pieces.npy", table)
     (folder / "units.json").write_bytes(orjson.dumps(units))
     _write_json(folder / "entities.json", entities)

@@ -1,4 +1,5 @@
-"""Matching SHA-256 keys between an index being built and the one before it, without a Python loop.
+"""SHA-256 keys of texts, and matching them between an index being built and the one before it,
+without a Python loop.
 
 Keys are (N, 32) uint8 rows. Rows are looked up by their first eight bytes (sorted, then binary
 search) and every match is checked on all 32 bytes, so a shared prefix can only cost a reuse, never
@@ -7,7 +8,22 @@ give a wrong row.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
+
 import numpy as np
+
+
+def digests(chunks: Iterable[bytes | memoryview], count: int) -> np.ndarray:
+    """(count, 32) uint8: the SHA-256 of each of ``count`` byte strings, gathered in one buffer."""
+    sha = hashlib.sha256
+    joined = bytearray(b"".join([sha(chunk).digest() for chunk in chunks]))
+    return np.frombuffer(joined, dtype=np.uint8).reshape(count, 32)
+
+
+def text_keys(texts: list[str]) -> np.ndarray:
+    """(N, 32) uint8: the SHA-256 of each text's UTF-8 bytes."""
+    return digests((text.encode("utf-8") for text in texts), len(texts))
 
 
 def _prefixes(keys: np.ndarray) -> np.ndarray:

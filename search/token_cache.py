@@ -9,7 +9,6 @@ words added or dropped since (``search.tokenize.touched_by``); every other text 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import TokenTable
-from .keys import match_keys
+from .keys import match_keys, text_keys
 from .progress import progress_bar
 from .tokenize import Tokenizer, touched_by
 from .units import SearchUnit
@@ -38,10 +37,6 @@ class Tokenised:
     table: TokenTable
     keys: np.ndarray
     cut: int  # texts cut by jieba (the rest were reused)
-
-
-def text_key(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8")).digest()
 
 
 def load_tokens(index_folder: Path | None) -> CachedTokens | None:
@@ -88,9 +83,7 @@ def tokenise(
 ) -> Tokenised:
     """Every unit's search-mode tokens: taken from ``previous`` where still valid, cut otherwise."""
     texts = [unit.lexical_text(with_context) for unit in units]
-    keys = np.zeros((len(units), 32), dtype=np.uint8)
-    for i, text in enumerate(texts):
-        keys[i] = np.frombuffer(text_key(text), dtype=np.uint8)
+    keys = text_keys(texts)
     usable = previous is not None and previous.rules == tokenizer.rules and previous.keys.shape[1:] == (32,)
     take = match_keys(keys, previous.keys) if previous is not None and usable else np.full(len(units), -1)
     changed = set(previous.words) ^ set(tokenizer.words) if previous is not None else set()

@@ -14,7 +14,6 @@ than ``MAX_SEGMENTS`` segments, the cache is written afresh as one segment of ex
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +28,6 @@ CACHE = "cache"
 MODEL = "model.json"
 MAX_SEGMENTS = 8
 MIN_USED_SHARE = 0.5
-
-
-def text_keys(texts: list[str]) -> np.ndarray:
-    """(N, 32) uint8: the SHA-256 of each text's UTF-8 bytes."""
-    keys = np.zeros((len(texts), 32), dtype=np.uint8)
-    for i, text in enumerate(texts):
-        keys[i] = np.frombuffer(hashlib.sha256(text.encode("utf-8")).digest(), dtype=np.uint8)
-    return keys
 
 
 @dataclass

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.keys import match_keys
+from search.keys import match_keys, text_keys
 
 
 def keys_of(labels: list[int]) -> np.ndarray:
@@ -52,3 +52,10 @@ def test_a_shared_prefix_is_never_taken_for_the_same_key():
 def test_empty_inputs():
     assert match_keys(keys_of([]), keys_of([1])).tolist() == []
     assert match_keys(keys_of([1]), keys_of([])).tolist() == [-1]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(max_size=20), max_size=10))
+def test_text_keys_are_the_sha256_of_each_text(texts):
+    want = [hashlib.sha256(t.encode("utf-8")).digest() for t in texts]
+    assert [bytes(row) for row in text_keys(texts)] == want

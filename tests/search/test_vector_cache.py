@@ -8,7 +8,8 @@ import os
 
 import numpy as np
 
-from search.vector_cache import CACHE, fill_from_cache, save_cache, text_keys
+from search.keys import text_keys
+from search.vector_cache import CACHE, fill_from_cache, save_cache
 
 MODEL = {"path": "m", "name": "m", "dim": 2, "dtype": "float32", "max_seq_length": 256}
 
