@@ -51,7 +51,7 @@ from .progress import progress_bar
 from .token_cache import load_tokens, save_tokens, tokenise
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
 from .units import SearchUnit, unit_pieces, units_from_graph
-from .vector_cache import CacheHits, fill_from_cache, save_cache
+from .vector_cache import RawVectors, cached_vectors, save_cache
 from .vectors import VectorIndex, build_vectors, keys_path, update_vectors
 from .vectorstore import VectorStore, open_vectors, save_vectors
 
@@ -175,7 +175,7 @@ def _piece_table(pieces: list[list[tuple[int, int]]]) -> np.ndarray:
 
 
 def _unit_vectors(
-    raw: np.ndarray,
+    raw_vectors: RawVectors,
     units: list[SearchUnit],
     pieces: list[list[tuple[int, int]]],
     piece_rows: np.ndarray,
@@ -190,7 +190,12 @@ def _unit_vectors(
     attention across piece boundaries; the whole text is thus read once, in short pieces.
     """
     starts = np.concatenate([[0], np.cumsum([len(spans) for spans in pieces])]).astype(np.int64)
-    which = np.arange(len(units)) if which is None else which
+    if which is None:
+        which, raw = np.arange(len(units)), raw_vectors.fill()
+    else:  # only the texts these units read
+        read = [piece_rows[starts[i] : starts[i + 1]] for i in which]
+        heads = heading_rows[which]
+        raw = raw_vectors.fill(np.concatenate([*read, heads[heads >= 0]]).astype(np.int64))
     out = np.zeros((len(which), raw.shape[1]), dtype=np.float32)
     for j, i in enumerate(which):
         unit, spans = units[i], pieces[i]
@@ -242,7 +247,7 @@ def _store_vectors(
     folder: Path,
     build_id: str,
     previous: Path | None,
-    raw: np.ndarray,
+    raw: RawVectors,
     keys: np.ndarray,
     units: list[SearchUnit],
     pieces: list[list[tuple[int, int]]],
@@ -268,8 +273,8 @@ def _store_vectors(
         previous,
         "pieces",
         keys[piece_rows],
-        lambda which: normalise_rows(raw[piece_rows[which]]),
-        lambda: build_vectors(normalise_rows(raw), *vec_args, rows=piece_rows),  # normalises ``raw`` in place
+        lambda which: normalise_rows(raw.fill(piece_rows[which])[piece_rows[which]]),
+        lambda: build_vectors(normalise_rows(raw.fill()), *vec_args, rows=piece_rows),  # normalises ``raw`` in place
         config,
     )
     piece_kind = save_vectors(pv, folder, "pieces", build_id)
@@ -351,17 +356,15 @@ def build_index(
     # The model is loaded only when a text is not in the cache of an index built with it.
     model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
     keys = text_keys(texts)
-    raw = np.zeros((len(texts), model_info["dim"]), dtype=np.float32)
-    hits = fill_from_cache(reuse, model_info, keys, raw)
-    missing = np.flatnonzero(~hits.found)
-    cached: CacheHits | None = hits
+    raw = cached_vectors(reuse, model_info, keys, model_info["dim"])
+    missing = np.flatnonzero(~raw.hits.found)
     if len(missing):
         encoder = load()
         if asdict(encoder.info) != model_info:  # the recorded model is not the one there now
-            model_info, missing, cached = asdict(encoder.info), np.arange(len(texts)), None
-            raw = np.zeros((len(texts), encoder.info.dim), dtype=np.float32)
-        raw[missing] = encode_texts(encoder, [texts[i] for i in missing], config, progress)
-    save_cache(folder, model_info, keys, raw, cached)
+            model_info, missing = asdict(encoder.info), np.arange(len(texts))
+            raw = cached_vectors(None, model_info, keys, encoder.info.dim)
+        raw.matrix[missing] = encode_texts(encoder, [texts[i] for i in missing], config, progress)
+    save_cache(folder, model_info, keys, raw)
     encode_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -86,10 +86,16 @@ class CacheHits:
     def found(self) -> np.ndarray:
         return self.segment >= 0
 
+    def read(self, which: np.ndarray, out: np.ndarray) -> None:
+        """Copy into ``out[which]`` the cached vectors of the texts ``which`` (all found)."""
+        for i, seg in enumerate(self.segments):
+            mine = which[self.segment[which] == i]
+            out[mine] = seg.raw[self.row[mine]]
 
-def fill_from_cache(index_folder: Path | None, model: dict, keys: np.ndarray, raw: np.ndarray) -> CacheHits:
-    """Copy into ``raw`` the rows the cache of ``index_folder`` holds for ``keys`` under ``model``."""
-    segments = open_segments(index_folder, model, raw.shape[1])
+
+def _locate(index_folder: Path | None, model: dict, keys: np.ndarray, dim: int) -> CacheHits:
+    """Where the cache of ``index_folder`` holds the texts ``keys`` under ``model`` (nothing is read yet)."""
+    segments = open_segments(index_folder, model, dim)
     folder = index_folder / CACHE if segments and index_folder is not None else None
     segment = np.full(len(keys), -1, dtype=np.int64)
     row = np.full(len(keys), -1, dtype=np.int64)
@@ -100,22 +106,44 @@ def fill_from_cache(index_folder: Path | None, model: dict, keys: np.ndarray, ra
         hit = np.flatnonzero(at >= 0)
         segment[hit] = np.searchsorted(starts, at[hit], side="right") - 1
         row[hit] = at[hit] - starts[segment[hit]]
-        for i, seg in enumerate(segments):
-            mine = hit[segment[hit] == i]
-            raw[mine] = seg.raw[row[mine]]
     return CacheHits(folder, segments, segment, row)
 
 
-def save_cache(
-    index_folder: Path, model: dict, keys: np.ndarray, raw: np.ndarray, hits: CacheHits | None = None
-) -> None:
-    """The cache of a new index: ``hits``'s segments linked plus one of the texts not found there, or,
-    when those segments are mostly unused (or many), one segment of every row of ``keys``."""
+class RawVectors:
+    """The raw vector of each of a build's texts: a cached one is read only when first asked for (an
+    update needs the vectors of the few units it adds, not all), the others are set by the build
+    (``matrix[rows] = ...``) as it encodes them. The matrix is allocated zeroed, so the memory of
+    rows never filled is not touched."""
+
+    def __init__(self, hits: CacheHits, dim: int):
+        self.hits = hits
+        self.matrix = np.zeros((len(hits.segment), dim), dtype=np.float32)
+        self._unread = hits.found.copy()
+
+    def fill(self, which: np.ndarray | None = None) -> np.ndarray:
+        """The matrix, with the cached vectors of the texts ``which`` (default: all) read in."""
+        todo = np.flatnonzero(self._unread) if which is None else np.unique(which[self._unread[which]])
+        if len(todo):
+            self.hits.read(todo, self.matrix)
+            self._unread[todo] = False
+        return self.matrix
+
+
+def cached_vectors(index_folder: Path | None, model: dict, keys: np.ndarray, dim: int) -> RawVectors:
+    """The raw vectors of the texts ``keys``, read on demand from the cache of ``index_folder``."""
+    return RawVectors(_locate(index_folder, model, keys, dim), dim)
+
+
+def save_cache(index_folder: Path, model: dict, keys: np.ndarray, raw: RawVectors) -> None:
+    """The cache of a new index: the segments ``raw`` was found in linked plus one of the texts not
+    found there, or, when those segments are mostly unused (or many), one segment of every row of
+    ``keys``."""
     folder = index_folder / CACHE
     folder.mkdir()
+    hits = raw.hits
     linked: list[Segment] = []
     new = np.arange(len(keys))
-    if hits is not None and hits.folder is not None and hits.segments:
+    if hits.folder is not None and hits.segments:
         held = sum(len(s.keys) for s in hits.segments)
         if int(hits.found.sum()) >= MIN_USED_SHARE * held and len(hits.segments) < MAX_SEGMENTS:
             linked, new = hits.segments, np.flatnonzero(~hits.found)
@@ -125,5 +153,5 @@ def save_cache(
     if len(new) or not linked:
         keys_file, raw_file = _files(folder, linked[-1].number + 1 if linked else 0)
         np.save(keys_file, keys[new])
-        np.save(raw_file, raw[new])
+        np.save(raw_file, raw.fill(new)[new])
     (folder / MODEL).write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")

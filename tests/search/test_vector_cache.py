@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from search.keys import text_keys
-from search.vector_cache import CACHE, fill_from_cache, save_cache
+from search.vector_cache import CACHE, cached_vectors, save_cache
 
 MODEL = {"path": "m", "name": "m", "dim": 2, "dtype": "float32", "max_seq_length": 256}
 
@@ -19,15 +19,20 @@ def vectors(texts: list[str]) -> np.ndarray:
 
 
 def build(folder, texts: list[str], reuse=None):
-    """What an index build does: fill from the previous cache, 'encode' the rest, save."""
+    """What an index build does: find texts in the previous cache, 'encode' the rest, save."""
     folder.mkdir()
     keys = text_keys(texts)
-    raw = np.zeros((len(texts), 2), dtype=np.float32)
-    hits = fill_from_cache(reuse, MODEL, keys, raw)
-    missing = np.flatnonzero(~hits.found)
-    raw[missing] = vectors([texts[i] for i in missing])
-    save_cache(folder, MODEL, keys, raw, hits)
-    return hits
+    raw = cached_vectors(reuse, MODEL, keys, 2)
+    missing = np.flatnonzero(~raw.hits.found)
+    raw.matrix[missing] = vectors([texts[i] for i in missing])
+    save_cache(folder, MODEL, keys, raw)
+    return raw.hits
+
+
+def cached(folder, texts: list[str], model=MODEL):
+    """(found, vectors) of ``texts`` in the cache of ``folder``."""
+    raw = cached_vectors(folder, model, text_keys(texts), 2)
+    return raw.hits.found, raw.fill()
 
 
 def segment_files(folder):
@@ -35,14 +40,22 @@ def segment_files(folder):
 
 
 def test_the_vector_cache_answers_only_for_the_same_model_and_text(tmp_path):
-    raw = np.asarray([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+    raw = cached_vectors(None, MODEL, text_keys(["甲", "乙"]), 2)
+    raw.matrix[:] = [[1.0, 2.0], [3.0, 4.0]]
     save_cache(tmp_path, MODEL, text_keys(["甲", "乙"]), raw)
-    out = np.zeros((2, 2), dtype=np.float32)
-    hits = fill_from_cache(tmp_path, MODEL, text_keys(["乙", "丙"]), out)
-    assert hits.found.tolist() == [True, False] and out[0].tolist() == [3.0, 4.0] and out[1].tolist() == [0.0, 0.0]
-    other = {**MODEL, "dtype": "float16"}
-    assert not fill_from_cache(tmp_path, other, text_keys(["乙"]), np.zeros((1, 2), np.float32)).found.any()
-    assert not fill_from_cache(None, MODEL, text_keys(["乙"]), np.zeros((1, 2), np.float32)).found.any()
+    found, out = cached(tmp_path, ["乙", "丙"])
+    assert found.tolist() == [True, False] and out[0].tolist() == [3.0, 4.0] and out[1].tolist() == [0.0, 0.0]
+    assert not cached(tmp_path, ["乙"], {**MODEL, "dtype": "float16"})[0].any()
+    assert not cached(None, ["乙"])[0].any()
+
+
+def test_cached_vectors_are_read_only_when_asked_for(tmp_path):
+    texts = ["甲一", "乙二二", "丙三"]
+    build(tmp_path / "v1", texts)
+    raw = cached_vectors(tmp_path / "v1", MODEL, text_keys(texts), 2)
+    assert not raw.matrix.any()
+    assert np.array_equal(raw.fill(np.asarray([2]))[2], vectors(["丙三"])[0]) and not raw.matrix[:2].any()
+    assert np.array_equal(raw.fill(), vectors(texts))
 
 
 def test_a_later_cache_links_the_segments_and_writes_only_new_texts(tmp_path):
@@ -57,8 +70,7 @@ def test_a_later_cache_links_the_segments_and_writes_only_new_texts(tmp_path):
     # removing a text writes nothing new
     build(tmp_path / "v3", first[:3], reuse=tmp_path / "v2")
     assert segment_files(tmp_path / "v3") == segment_files(tmp_path / "v2")
-    out = np.zeros((5, 2), dtype=np.float32)
-    found = fill_from_cache(tmp_path / "v3", MODEL, text_keys([*first, "戊五"]), out).found
+    found, out = cached(tmp_path / "v3", [*first, "戊五"])
     assert found.all() and np.array_equal(out, vectors([*first, "戊五"]))
 
 
@@ -67,15 +79,14 @@ def test_a_mostly_unused_cache_is_written_afresh_with_the_rows_used(tmp_path):
     build(tmp_path / "v2", ["甲一", "己六"], reuse=tmp_path / "v1")  # one of four rows still used
     assert segment_files(tmp_path / "v2") == ["0000.keys.npy", "0000.raw.npy"]
     assert len(np.load(tmp_path / "v2" / CACHE / "0000.keys.npy")) == 2
-    out = np.zeros((2, 2), dtype=np.float32)
-    assert fill_from_cache(tmp_path / "v2", MODEL, text_keys(["甲一", "己六"]), out).found.all()
-    assert np.array_equal(out, vectors(["甲一", "己六"]))
+    found, out = cached(tmp_path / "v2", ["甲一", "己六"])
+    assert found.all() and np.array_equal(out, vectors(["甲一", "己六"]))
 
 
 def test_a_damaged_segment_makes_the_cache_unusable(tmp_path):
     build(tmp_path / "v1", ["甲一", "乙二二"])
     np.save(tmp_path / "v1" / CACHE / "0000.raw.npy", np.zeros((5, 2), np.float32))
-    assert not fill_from_cache(tmp_path / "v1", MODEL, text_keys(["甲一"]), np.zeros((1, 2), np.float32)).found.any()
+    assert not cached(tmp_path / "v1", ["甲一"])[0].any()
 
 
 def test_a_cache_of_the_single_file_layout_is_read_and_linked(tmp_path):
@@ -87,6 +98,5 @@ def test_a_cache_of_the_single_file_layout_is_read_and_linked(tmp_path):
     hits = build(tmp_path / "v2", [*texts, "丙三"], reuse=tmp_path / "v1")
     assert hits.found.tolist() == [True, True, False]
     assert segment_files(tmp_path / "v2") == ["0000.keys.npy", "0000.raw.npy", "keys.npy", "raw.npy"]
-    out = np.zeros((3, 2), dtype=np.float32)
-    assert fill_from_cache(tmp_path / "v2", MODEL, text_keys([*texts, "丙三"]), out).found.all()
-    assert np.array_equal(out, vectors([*texts, "丙三"]))
+    found, out = cached(tmp_path / "v2", [*texts, "丙三"])
+    assert found.all() and np.array_equal(out, vectors([*texts, "丙三"]))
