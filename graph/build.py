@@ -12,8 +12,11 @@ Every citation, landed or not, is listed on its document node.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
 
 import networkx as nx
 
@@ -21,7 +24,7 @@ from ingest.citations import CitationLink, resolve_citations
 from ingest.document_names import document_aliases
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document, Unit
-from ingest.resolve import Resolution
+from ingest.resolve import Entity, Resolution
 from ingest.summary import DocumentSummary, summaries
 from ingest.titles import title_key
 
@@ -38,6 +41,18 @@ from .schema import (
     unit_node_id,
     unit_type,
 )
+
+_MAKERS = ("build.py", "order.py", "patch.py", "schema.py")
+
+
+@cache
+def maker_fingerprint() -> str:
+    """What a graph's parts depend on besides the documents: the code that makes them (a graph made
+    by other code is built whole, never changed part by part)."""
+    digest = hashlib.sha256()
+    for name in _MAKERS:
+        digest.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
 
 
 def unit_node(doc: str, unit: Unit) -> str:
@@ -64,7 +79,7 @@ def _unit_text(doc: Document, unit: Unit) -> tuple[str, int]:
     return doc.text[first.start : last.end], first.start
 
 
-def _add_document(graph: nx.MultiDiGraph, doc: Document, lexicon: Lexicon) -> None:
+def add_document(graph: nx.MultiDiGraph, doc: Document, lexicon: Lexicon) -> None:
     doc_node = document_node_id(doc.id)
     graph.add_node(
         doc_node,
@@ -107,7 +122,7 @@ def _add_document(graph: nx.MultiDiGraph, doc: Document, lexicon: Lexicon) -> No
         graph.add_edge(nodes[unit.id], parent, key=EdgeType.PART_OF, type=EdgeType.PART_OF)
 
 
-def _add_mentions(graph: nx.MultiDiGraph, doc: Document, res: Resolution) -> None:
+def add_mentions(graph: nx.MultiDiGraph, doc: Document, res: Resolution) -> None:
     nodes = {u.id: unit_node(doc.id, u) for u in doc.units}
     for m in doc.mentions:
         unit = nodes[m.unit]
@@ -148,7 +163,7 @@ def _add_mentions(graph: nx.MultiDiGraph, doc: Document, res: Resolution) -> Non
             )
 
 
-def _add_citations(graph: nx.MultiDiGraph, docs: list[Document], links: list[CitationLink]) -> None:
+def add_citations(graph: nx.MultiDiGraph, docs: list[Document], links: list[CitationLink]) -> None:
     """Every citation on its document node; one that lands joins the two documents beside its sentence."""
     by_id = {d.id: d for d in docs}
     for link in links:
@@ -191,12 +206,18 @@ def _policy_documents(
     return landed
 
 
-def _add_entities(
+def entity_attrs(entity: Entity) -> dict:
+    """An entity node's attributes."""
+    return {"type": entity.type, "name": entity.name, "aliases": sorted(entity.aliases), **entity.attrs}
+
+
+def add_entity_links(
     graph: nx.MultiDiGraph, res: Resolution, docs: list[DocumentSummary], links: list[CitationLink], lexicon: Lexicon
 ) -> None:
+    """The edges of the corpus layer between entities and documents: a policy is ``same_as`` the
+    documents it is, an entity ``issued_by`` its issuer."""
     same_as = _policy_documents(docs, links, lexicon)
     for entity in res.entities.values():
-        graph.add_node(entity.id, type=entity.type, name=entity.name, aliases=sorted(entity.aliases), **entity.attrs)
         if entity.type == NodeType.POLICY:
             for doc, reason in same_as.get(entity.attrs.get("key", ""), {}).items():
                 target = document_node_id(doc)
@@ -207,6 +228,14 @@ def _add_entities(
             graph.add_edge(entity.id, issuer_node, key=EdgeType.ISSUED_BY, type=EdgeType.ISSUED_BY)
 
 
+def count_roles(graph: nx.MultiDiGraph) -> None:
+    """Department nodes record their lead/supporting task counts for quick listing."""
+    for node, attrs in graph.nodes(data=True):
+        if attrs["type"] == NodeType.DEPARTMENT:
+            roles = [d["role"] for _, _, d in graph.out_edges(node, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR]
+            attrs["lead_count"], attrs["task_count"] = roles.count(Role.LEAD), len(roles)
+
+
 def build_graph(
     docs: list[Document],
     res: Resolution,
@@ -214,19 +243,19 @@ def build_graph(
     progress: Callable[[Iterable], Iterable] = lambda it: it,
 ) -> nx.MultiDiGraph:
     lexicon = lexicon or load_lexicon()
-    graph: nx.MultiDiGraph = nx.MultiDiGraph(built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs])
+    graph: nx.MultiDiGraph = nx.MultiDiGraph(
+        built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs], maker=maker_fingerprint()
+    )
     with long_lived():
         for doc in progress(docs):
-            _add_document(graph, doc, lexicon)
+            add_document(graph, doc, lexicon)
         summarised = summaries(docs, lexicon)
         links = resolve_citations(summarised, lexicon)
-        _add_entities(graph, res, summarised, links, lexicon)
-        _add_citations(graph, docs, links)
+        for entity in res.entities.values():
+            graph.add_node(entity.id, **entity_attrs(entity))
+        add_entity_links(graph, res, summarised, links, lexicon)
+        add_citations(graph, docs, links)
         for doc in docs:
-            _add_mentions(graph, doc, res)
-    # Department nodes record their lead/supporting task counts for quick listing.
-    for node, attrs in graph.nodes(data=True):
-        if attrs["type"] == NodeType.DEPARTMENT:
-            roles = [d["role"] for _, _, d in graph.out_edges(node, data=True) if d["type"] == EdgeType.RESPONSIBLE_FOR]
-            attrs["lead_count"], attrs["task_count"] = roles.count(Role.LEAD), len(roles)
+            add_mentions(graph, doc, res)
+    count_roles(graph)
     return put_in_order(graph)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .docstore import DocumentStore, Kept
+from .docstore import DocumentStore, Held, Kept
 from .extract import extract
 from .extract.programmes import extract_programmes
 from .lexicon import Lexicon, load_lexicon
@@ -17,6 +17,7 @@ from .model import Document, IngestError
 from .normalise import normalise
 from .readers import SUPPORTED_SUFFIXES, read_source
 from .structure import parse_structure
+from .summary import DocumentSummary, summarise
 
 
 def _doc_id(path: Path, taken: set[str]) -> str:
@@ -68,16 +69,49 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
 
 
 @dataclass
+class Entry:
+    """One document of a corpus: its summary (and the names it discovered), and its whole ingest
+    result — None for a result reused as it is, until ``Ingested.document`` asks for it."""
+
+    path: str
+    held: Held
+    kept: Kept | None
+
+    @property
+    def id(self) -> str:
+        return self.held.summary.id
+
+    @property
+    def sha256(self) -> str:
+        return self.held.summary.sha256
+
+
+@dataclass
 class Ingested:
     """A corpus's documents, each with what a later build needs to reuse it (``ingest.docstore``)."""
 
-    kept: list[Kept]
+    entries: list[Entry]
     known: frozenset[str]  # the programme names every document was extracted with
+    store: DocumentStore | None = None  # where results reused as they are are read from
     reused: set[str] = field(default_factory=set)  # content digests of results the store holds as they are
+
+    def document(self, entry: Entry) -> Document:
+        """The entry's whole result, read from the store when it was reused as it is."""
+        if entry.kept is None:
+            kept = self.store.find(entry.sha256, entry.id) if self.store is not None else None
+            if kept is None:
+                raise IngestError(f"{entry.path}: 保存的导入结果无法读取 (the kept ingest result is unreadable)")
+            entry.kept = kept
+        entry.kept.doc.path = entry.path
+        return entry.kept.doc
 
     @property
     def docs(self) -> list[Document]:
-        return [k.doc for k in self.kept]
+        return [self.document(e) for e in self.entries]
+
+    @property
+    def summaries(self) -> list[DocumentSummary]:
+        return [e.held.summary for e in self.entries]
 
 
 def file_sha256(path: Path) -> str:
@@ -88,26 +122,41 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class _Read:
+    path: Path
+    doc_id: str
+    held: Held | None  # what the store keeps of a file of this content, or the discoveries of a fresh one
+    doc: Document | None  # the file read afresh, or a kept result read whole
+    fresh: bool  # read from the file, not found in the store
+
+
 def _read(
     paths: Iterable[str | Path],
     lexicon: Lexicon,
     warn: Callable[[str], None],
     progress: Callable[[Iterable], Iterable],
     store: DocumentStore | None,
-) -> list[tuple[Document, Kept | None]]:
-    """Each file read (or taken from ``store`` by its content), with the kept result it came from."""
+) -> list[_Read]:
+    """Each file read, or found in ``store`` by its content (of a result kept with its summary, only
+    the summary is read)."""
     explicit, found = expand_paths(paths)
-    read: list[tuple[Document, Kept | None]] = []
+    read: list[_Read] = []
     taken: set[str] = set()
     for path in progress(explicit + found):
         doc_id = _doc_id(path, taken)
-        kept = store.find(file_sha256(path), doc_id) if store is not None and path.is_file() else None
-        if kept is not None:
-            kept.doc.path = str(path)
-            read.append((kept.doc, kept))
-            continue
+        if store is not None and path.is_file():
+            sha = file_sha256(path)
+            held = store.held_for(sha, doc_id)
+            if held is not None:
+                read.append(_Read(path, doc_id, held, None, False))
+                continue
+            kept = store.find(sha, doc_id)  # a folder written before summaries were kept
+            if kept is not None:
+                read.append(_Read(path, doc_id, Held(summarise(kept.doc, lexicon), kept.discovered), kept.doc, False))
+                continue
         try:
-            read.append((load_document(path, doc_id, lexicon), None))
+            read.append(_Read(path, doc_id, None, load_document(path, doc_id, lexicon), True))
         except IngestError as exc:
             if path in explicit:
                 raise
@@ -115,6 +164,13 @@ def _read(
     if not read:
         raise IngestError("没有可导入的文档 (no documents to ingest)")
     return read
+
+
+def _kept_document(store: DocumentStore | None, r: _Read) -> Document:
+    kept = store.find(r.held.summary.sha256, r.doc_id) if store is not None and r.held is not None else None
+    if kept is None:
+        raise IngestError(f"{r.path}: 保存的导入结果无法读取 (the kept ingest result is unreadable)")
+    return kept.doc
 
 
 def ingest_documents(
@@ -128,32 +184,40 @@ def ingest_documents(
 
     An unreadable explicit file raises IngestError; one found in a folder is reported through
     ``warn`` and skipped. A kept document is extracted again only when a programme name that became
-    known or unknown since it was kept occurs in its text."""
+    known or unknown since it was kept occurs in its text; one that is not is reused as it is, and
+    only its summary is read."""
     read = _read(paths, lexicon, warn, progress, store)
     # Programme names discovered in any document are recognised in all of them. Each document's
     # discoveries are made against the lexicon alone, so they do not depend on which other files
     # the corpus holds or in which order: a kept document's stay valid when others come or go.
     listed = set(lexicon.programmes.names())
-    kept: list[Kept] = []
-    for doc, old in read:
-        if old is not None:
-            discovered = old.discovered
+    discovered: list[frozenset[str]] = []
+    for r in read:
+        if r.held is not None:
+            discovered.append(r.held.discovered)
         else:
-            found = extract_programmes(doc.text, lexicon, set(listed))
-            discovered = frozenset(m.surface for m in found if m.type == "Programme") - listed
-        kept.append(Kept(doc, discovered))
-    known = listed.union(*(k.discovered for k in kept))
+            assert r.doc is not None
+            found = extract_programmes(r.doc.text, lexicon, set(listed))
+            discovered.append(frozenset(m.surface for m in found if m.type == "Programme") - listed)
+    known = listed.union(*discovered)
     changed = known ^ store.known if store is not None else set()
-    reused = set()
-    for doc, old in progress(read):
-        if old is not None and not any(name in doc.text for name in changed):
-            reused.add(doc.sha256)
-        else:
-            doc.mentions, doc.citations, doc.aliases = [], [], {}
-            extract(doc, lexicon, known)
-        for w in doc.warnings if old is None else []:  # a kept document's were told when it was read
+    ingested = Ingested([], frozenset(known), store)
+    for r, names in zip(progress(read), discovered, strict=True):
+        if not r.fresh and r.held is not None and store is not None:
+            # only a text naming a programme that became known or unknown is read
+            text = "" if not changed else r.doc.text if r.doc is not None else store.text(r.held.summary.sha256)
+            if text is not None and not any(name in text for name in changed):
+                ingested.entries.append(Entry(str(r.path), r.held, Kept(r.doc, names) if r.doc else None))
+                ingested.reused.add(r.held.summary.sha256)
+                continue
+        doc = r.doc or _kept_document(store, r)
+        doc.path = str(r.path)
+        doc.mentions, doc.citations, doc.aliases = [], [], {}
+        extract(doc, lexicon, known)
+        ingested.entries.append(Entry(str(r.path), Held(summarise(doc, lexicon), names), Kept(doc, names)))
+        for w in doc.warnings if r.fresh else []:  # a kept document's were told when it was read
             warn(w)
-    return Ingested(kept, frozenset(known), reused)
+    return ingested
 
 
 def ingest(

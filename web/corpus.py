@@ -14,8 +14,8 @@ from pathlib import Path
 
 from graph.home import Version
 from graph.store import atomic_write, link_or_copy
-from ingest.model import Document, IngestError
-from ingest.pipeline import file_sha256
+from ingest.model import IngestError
+from ingest.pipeline import Entry, file_sha256
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _copy(source: Path, target: Path) -> None:
     link_or_copy(source, target)
 
 
-def store_corpus(staged: Version, docs: list[Document], read_from: dict[str, Path]) -> list[CorpusFile]:
+def store_corpus(staged: Version, docs: list[Entry], read_from: dict[str, Path]) -> list[CorpusFile]:
     """Copy each document's source file into ``staged`` and write its ``corpus.json``.
 
     ``read_from`` maps a document's path to the file to copy (the original, or an earlier version's

@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from graph import query
-from graph.build import build_graph
+from graph.build import build_graph, maker_fingerprint
 from graph.bulk import long_lived
 from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
+from graph.patch import patch_graph
 from graph.rdf import base_iri
 from graph.store import GraphMissing, load_graph, save_graph
 from graph.triplestore import StoreInfo, store_folder, update_store, write_store
-from ingest.docstore import SUFFIX, keep_documents, open_store
-from ingest.lexicon import load_lexicon
+from ingest.docstore import keep_documents, open_store
+from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document
 from ingest.pipeline import Ingested, expand_paths, ingest_documents
 from ingest.resolve import resolve
@@ -64,15 +65,48 @@ def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previ
         return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
 
 
-def _keep_documents(staged: Version, ingested: Ingested, previous: Version | None) -> None:
-    held = previous.documents_path if previous is not None else None
-    unchanged = {sha: held / f"{sha}{SUFFIX}" for sha in ingested.reused} if held is not None else {}
-    keep_documents(staged.documents_path, ingested.kept, ingested.known, load_lexicon(), unchanged)
+def _keep_documents(staged: Version, ingested: Ingested) -> None:
+    results = [(e.held, e.kept) for e in ingested.entries]
+    keep_documents(
+        staged.documents_path, results, ingested.known, load_lexicon(), ingested.store, frozenset(ingested.reused)
+    )
 
 
-def _graph(docs: list[Document], progress: bool) -> nx.MultiDiGraph:
+def _patched(ingested: Ingested, previous: Version, lexicon: Lexicon) -> nx.MultiDiGraph | None:
+    """``previous``'s graph changed into the graph of ``ingested`` (``graph.patch``), when it was made
+    by this code from documents whose summaries ``previous`` keeps; else None."""
+    store = ingested.store
+    if store is None or store.folder != previous.documents_path:
+        return None
+    try:
+        corpus = read_corpus(previous)
+        graph = load_graph(previous.graph_path)
+    except (ValueError, GraphMissing):
+        return None
+    old = [store.held.get(f.sha256) for f in corpus]
+    summaries = [h.summary for h in old if h is not None]
+    ids = [f.doc for f in corpus]
+    if [s.id for s in summaries] != ids or graph.graph.get("documents") != ids:
+        return None
+    if graph.graph.get("maker") != maker_fingerprint():
+        return None
+    entries = {e.id: e for e in ingested.entries}
+    fresh = {e.id for e in ingested.entries if e.sha256 not in ingested.reused}
+
+    def load(doc_id: str) -> Document:
+        return ingested.document(entries[doc_id])
+
+    return patch_graph(graph, summaries, ingested.summaries, fresh, load, lexicon)[0]
+
+
+def _graph(ingested: Ingested, previous: Version | None, progress: bool) -> nx.MultiDiGraph:
+    """The corpus's graph: ``previous``'s changed when it can be, else built whole."""
     lexicon = load_lexicon()
-    return build_graph(docs, resolve(docs, lexicon), lexicon, progress=_progress(progress, "graph", "doc"))
+    graph = _patched(ingested, previous, lexicon) if previous is not None else None
+    if graph is None:
+        docs = ingested.docs
+        graph = build_graph(docs, resolve(docs, lexicon), lexicon, progress=_progress(progress, "graph", "doc"))
+    return graph
 
 
 def _index_source(graph: nx.MultiDiGraph) -> IndexSource:
@@ -110,12 +144,10 @@ def _build(
     """
     staged = stage_version()
     try:
-        docs = ingested.docs
-        store_corpus(staged, docs, read_from)
-        _keep_documents(staged, ingested, previous)
-        del ingested.kept[:]
-        graph = _graph(docs, progress)
-        del docs[:]  # the documents are released before the costly encoding
+        store_corpus(staged, ingested.entries, read_from)
+        _keep_documents(staged, ingested)
+        graph = _graph(ingested, previous if changes_previous else None, progress)
+        del ingested.entries[:]  # the documents are released before the costly encoding
         summary: dict = {"stats": query.stats(graph)}
         graph.graph["build_id"] = staged.id
         source = _index_source(graph) if search_index else None
@@ -190,10 +222,12 @@ def _rebuild(
 
     ingested = _ingest(list(copies) + [str(p) for p in new], tell, progress, previous)
     read_from = {}
-    for doc in ingested.docs:
-        if doc.path in copies:
-            read_from[copies[doc.path]] = Path(doc.path)
-            doc.path = copies[doc.path]
+    for entry in ingested.entries:
+        if entry.path in copies:
+            read_from[copies[entry.path]] = Path(entry.path)
+            entry.path = copies[entry.path]
+            if entry.kept is not None:
+                entry.kept.doc.path = entry.path
     return _build(ingested, read_from, previous, progress, search_index, model, changes_previous=True)
 
 

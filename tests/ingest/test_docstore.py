@@ -37,7 +37,7 @@ def files(tmp_path) -> dict[str, Path]:
 
 def kept_in(folder: Path, names: list[str], files, lexicon):
     ingested = ingest_documents([files[n] for n in names], lexicon)
-    keep_documents(folder, ingested.kept, ingested.known, lexicon, {})
+    keep_documents(folder, [(e.held, e.kept) for e in ingested.entries], ingested.known, lexicon)
     store = open_store(folder, lexicon)
     assert store is not None
     return store
@@ -67,7 +67,7 @@ def test_what_a_corpus_knows_does_not_depend_on_the_order_of_its_files(files, le
     backward = ingest_documents([files[n] for n in ["c", "b", "a"]], lexicon)
     assert forward.known == backward.known
     assert sorted(summary(forward)) == sorted(summary(backward))
-    discovered = {k.doc.id: k.discovered for k in forward.kept}
+    discovered = {e.id: e.held.discovered for e in forward.entries}
     assert discovered["b"] == {"青苗培育工程"} and not discovered["a"] and not discovered["c"]
 
 
@@ -117,7 +117,7 @@ def test_only_documents_read_afresh_are_warned_about(tmp_path, files, lexicon):
     flat.write_text("没有标题也没有章节的一段文字。\n", encoding="utf-8")
     fresh: list[str] = []
     ingested = ingest_documents([flat], lexicon, warn=fresh.append)
-    keep_documents(tmp_path / "kept", ingested.kept, ingested.known, lexicon, {})
+    keep_documents(tmp_path / "kept", [(e.held, e.kept) for e in ingested.entries], ingested.known, lexicon)
     assert fresh and all("flat.txt" in w for w in fresh)
     again: list[str] = []
     ingest_documents([flat, files["c"]], lexicon, warn=again.append, store=open_store(tmp_path / "kept", lexicon))
@@ -134,3 +134,39 @@ def test_settings_the_ingest_does_not_read_leave_the_kept_documents_usable(tmp_p
     shutil.copytree(lexicon.root, names)
     (names / "document_names.json").write_text('{"classes": []}', encoding="utf-8")
     assert fingerprint(replace(lexicon, root=names)) != fingerprint(lexicon)
+
+
+def test_a_result_reused_as_it_is_is_not_read_whole_and_its_summary_equals_a_fresh_one(
+    tmp_path, files, lexicon, monkeypatch
+):
+    store = kept_in(tmp_path / "kept", ["a", "c"], files, lexicon)
+    found: list[str] = []
+    find = type(store).find
+    monkeypatch.setattr(type(store), "find", lambda self, sha, doc_id: found.append(doc_id) or find(self, sha, doc_id))
+    again = ingest_documents([files[n] for n in ["a", "c"]], lexicon, store=store)
+    assert found == [] and all(e.kept is None for e in again.entries)
+    fresh = ingest_documents([files[n] for n in ["a", "c"]], lexicon)
+    assert again.summaries == fresh.summaries
+    assert summary(again) == summary(fresh) and found == ["a", "c"]  # read whole only when asked for
+
+
+def test_a_folder_kept_without_summaries_is_still_used(tmp_path, files, lexicon):
+    store = kept_in(tmp_path / "kept", ["a", "c", "b"], files, lexicon)
+    (store.folder / "summaries.pickle").unlink()
+    old = open_store(store.folder, lexicon)
+    assert old is not None and old.held == {}
+    again = ingest_documents([files[n] for n in ["a", "c"]], lexicon, store=old)
+    assert summary(again) == summary(ingest_documents([files[n] for n in ["a", "c"]], lexicon))
+    assert again.summaries == ingest_documents([files[n] for n in ["a", "c"]], lexicon).summaries
+
+
+def test_a_reused_result_is_linked_into_the_next_folder(tmp_path, files, lexicon):
+    store = kept_in(tmp_path / "kept", ["a", "c"], files, lexicon)
+    again = ingest_documents([files[n] for n in ["a", "c", "b"]], lexicon, store=store)
+    results = [(e.held, e.kept) for e in again.entries]
+    keep_documents(tmp_path / "next", results, again.known, lexicon, store, frozenset(again.reused))
+    (c,) = [e for e in again.entries if e.id == "c"]
+    for name in (f"{c.sha256}.pickle", f"{c.sha256}.text"):
+        assert (tmp_path / "next" / name).stat().st_ino == (store.folder / name).stat().st_ino
+    following = open_store(tmp_path / "next", lexicon)
+    assert following is not None and set(following.held) == {e.sha256 for e in again.entries}

@@ -122,10 +122,10 @@ def test_a_failure_during_add_leaves_the_previous_version(tmp_path, corpus, monk
         served, before = current_version(), snapshot(home)
 
         def boom(*args, **kwargs):
-            raise RuntimeError("graph build failed")
+            raise RuntimeError("graph save failed")
 
-        monkeypatch.setattr("web.pipeline.build_graph", boom)
-        with pytest.raises(RuntimeError, match="graph build failed"):
+        monkeypatch.setattr("web.pipeline.save_graph", boom)
+        with pytest.raises(RuntimeError, match="graph save failed"):
             add_files([str(corpus["b"])], warn=quiet, search_index=False)
         assert current_version() == served
         assert snapshot(home) == before
@@ -179,7 +179,7 @@ def served_triples() -> set:
     return set(Graph().parse(data=open_store(store_folder(version.path)).dump("application/n-triples"), format="nt"))
 
 
-def test_changes_of_a_citing_corpus_equal_full_builds_of_the_same_files(tmp_path, capsys):
+def test_changes_of_a_citing_corpus_equal_full_builds_of_the_same_files(tmp_path, capsys, monkeypatch):
     from tests.graph.citing_corpus import write_corpus
 
     folder = write_corpus(tmp_path / "citing")
@@ -193,6 +193,11 @@ def test_changes_of_a_citing_corpus_equal_full_builds_of_the_same_files(tmp_path
 
     with home_env(tmp_path / "steps"):
         build_all([files[n] for n in order[:3]], warn=quiet, progress=False, search_index=False)
+
+        def whole(*args, **kwargs):
+            raise AssertionError("a change of the corpus built the graph whole")
+
+        monkeypatch.setattr("web.pipeline.build_graph", whole)  # each change patches the served graph
         add_files([files["notice"]], warn=quiet, search_index=False)
         graph = served_graph()
         added = graph_content(graph), served_triples(), docs_json(capsys)

@@ -1,0 +1,127 @@
+"""The graph of a corpus a few documents away from a built one, made by changing that one's graph.
+
+A graph is mostly documents' own parts — their units, figures and the edges out of them — plus a
+thin corpus layer: the entities (``ingest.resolve``) and where citations land
+(``ingest.citations``), both decided over every document. Both are decided again from the
+documents' summaries (``ingest.summary``), which are small and kept with each version, and compared
+with what they were. A document is built again — its parts taken out and made anew from its whole
+ingest result — when that result is new, or when something its parts were made from changed: a
+name it mentions now belongs to another entity, or one of its citations lands elsewhere. Every other
+document keeps its parts as they are; it is never read. Documents that left go with their parts,
+the entity nodes are set from the new entities, and the graph is put in the one order of
+``graph.order``: the result equals ``build_graph`` of the new corpus.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import networkx as nx
+
+from ingest.citations import CitationLink, resolve_citations
+from ingest.lexicon import Lexicon
+from ingest.model import Document
+from ingest.resolve import Resolution, resolve
+from ingest.summary import POLICY, DocumentSummary
+
+from .build import add_citations, add_document, add_entity_links, add_mentions, count_roles, entity_attrs
+from .bulk import long_lived
+from .order import put_in_order
+from .schema import EdgeType, document_node_id
+
+
+def _links_by_document(links: list[CitationLink]) -> dict[str, list[CitationLink]]:
+    out: dict[str, list[CitationLink]] = {}
+    for link in links:
+        out.setdefault(link.source, []).append(link)
+    return out
+
+
+def _depends_on(summary: DocumentSummary) -> list[tuple[str, str]]:
+    """The (type, surface) pairs whose entities a document's parts point to: its mentions, and the
+    policies its typed citations name."""
+    cited = [(POLICY, c.title) for c in summary.citations if c.trigger and c.type == POLICY]
+    return [*summary.names, *cited]
+
+
+def documents_to_build(
+    old: list[DocumentSummary],
+    new: list[DocumentSummary],
+    fresh: set[str],
+    lexicon: Lexicon,
+) -> tuple[set[str], Resolution, list[CitationLink]]:
+    """The documents of ``new`` whose parts are made anew (``fresh`` ones, and those the corpus
+    layer changed for), with the new corpus's entities and citation links."""
+    res_old, res_new = resolve(old, lexicon), resolve(new, lexicon)
+    links_new = resolve_citations(new, lexicon)
+    before, after = _links_by_document(resolve_citations(old, lexicon)), _links_by_document(links_new)
+    held = {s.id for s in old}
+    build = {s.id for s in new if s.id in fresh or s.id not in held}
+    for s in new:
+        if s.id in build:
+            continue
+        if before.get(s.id) != after.get(s.id) or any(
+            res_old.by_surface.get(key) != res_new.by_surface.get(key) for key in _depends_on(s)
+        ):
+            build.add(s.id)
+    return build, res_new, links_new
+
+
+def _document_parts(graph: nx.MultiDiGraph) -> dict[str, list]:
+    parts: dict[str, list] = {}
+    for node, attrs in graph.nodes(data=True):
+        if "doc" in attrs:
+            parts.setdefault(attrs["doc"], []).append(node)
+    return parts
+
+
+def patch_graph(
+    graph: nx.MultiDiGraph,
+    old: list[DocumentSummary],
+    new: list[DocumentSummary],
+    fresh: set[str],
+    load: Callable[[str], Document],
+    lexicon: Lexicon,
+) -> tuple[nx.MultiDiGraph, set[str]]:
+    """``graph`` (built from the documents ``old`` summarises) changed, in place, into the graph of
+    the documents ``new`` summarises; ``fresh``: ids of documents whose ingest result is not the one
+    ``graph`` was made from; ``load(id)`` gives a document of ``new`` whole. Returns the graph and the
+    ids of the documents built again."""
+    build, res, links = documents_to_build(old, new, fresh, lexicon)
+    with long_lived():
+        parts = _document_parts(graph)
+        kept_ids = {s.id for s in new}
+        for doc_id, nodes in parts.items():
+            if doc_id not in kept_ids:
+                graph.remove_nodes_from(nodes)
+            elif doc_id in build:
+                doc_node = document_node_id(doc_id)
+                graph.remove_nodes_from([n for n in nodes if n != doc_node])
+                graph.remove_edges_from(list(graph.out_edges(doc_node, keys=True)))
+                graph.nodes[doc_node].clear()
+        entity_ids = {n for n, attrs in graph.nodes(data=True) if "doc" not in attrs}
+        graph.remove_nodes_from(entity_ids - res.entities.keys())
+        for entity in res.entities.values():
+            if entity.id in graph:
+                out = list(graph.out_edges(entity.id, keys=True, data=True))
+                graph.remove_edges_from([(s, t, k) for s, t, k, d in out if d["type"] in _ENTITY_LINKS])
+                attrs = graph.nodes[entity.id]
+                attrs.clear()
+                attrs.update(entity_attrs(entity))
+            else:
+                graph.add_node(entity.id, **entity_attrs(entity))
+        add_entity_links(graph, res, new, links, lexicon)
+        docs = [load(s.id) for s in new if s.id in build]
+        for doc in docs:
+            add_document(graph, doc, lexicon)
+        add_citations(graph, docs, [link for link in links if link.source in build])
+        for doc in docs:
+            add_mentions(graph, doc, res)
+        count_roles(graph)
+        graph.graph["documents"] = [s.id for s in new]
+        graph.graph["built"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+        return put_in_order(graph), build
+
+
+_ENTITY_LINKS = (EdgeType.SAME_AS, EdgeType.ISSUED_BY)

@@ -1,0 +1,87 @@
+"""A graph changed by a few documents equals the graph of the new corpus built whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.build import build_graph
+from graph.patch import documents_to_build, patch_graph
+from graph.store import to_json
+from ingest.lexicon import load_lexicon
+from ingest.pipeline import ingest
+from ingest.resolve import resolve
+from ingest.summary import summaries
+from tests.graph.citing_corpus import write_corpus
+
+# ``branch`` names the department 普及部 of the plan and the notice in its fuller form: with it in
+# the corpus, their 普及部 is the entity 省普及部, and both are built again.
+BRANCH = "# 分支方案\n\n2024年3月1日\n\n## 一、任务\n\n1. 开展科普活动。责任部室（单位）：省普及部。\n"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = write_corpus(tmp_path_factory.mktemp("citing"))
+    (folder / "branch.md").write_text(BRANCH, encoding="utf-8")
+    lexicon = load_lexicon()
+    return {d.id: d for d in ingest([str(folder)], lexicon)}, lexicon
+
+
+def _graph(docs, lexicon):
+    return build_graph(docs, resolve(docs, lexicon), lexicon)
+
+
+def _json(graph) -> dict:
+    data = to_json(graph)
+    data["graph"].pop("built")
+    return data
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (["law-2001", "law-2023", "notice", "plan"], ["law-2001", "notice", "plan"]),  # the revision leaves
+        (["law-2001", "notice", "plan"], ["law-2001", "notice", "plan", "law-2023"]),  # and comes back
+        (["law-2001", "law-2023", "notice", "plan"], ["law-2001", "law-2023", "notice", "plan", "branch"]),
+        (["law-2001", "law-2023", "notice", "plan", "branch"], ["law-2001", "law-2023", "notice", "plan"]),
+        (["notice", "plan"], ["plan"]),  # the cited document leaves
+        (["law-2023", "plan", "branch"], ["branch", "notice"]),  # several at once
+    ],
+)
+def test_a_patched_graph_equals_the_new_corpus_built_whole(corpus, before, after):
+    docs, lexicon = corpus
+    old, new = [docs[i] for i in before], [docs[i] for i in after]
+    patched, _ = patch_graph(
+        _graph(old, lexicon), summaries(old, lexicon), summaries(new, lexicon), set(), docs.__getitem__, lexicon
+    )
+    assert _json(patched) == _json(_graph(new, lexicon))
+
+
+def test_only_documents_the_change_reaches_are_built_again(corpus):
+    docs, lexicon = corpus
+    old = summaries([docs[i] for i in ["law-2001", "law-2023", "notice", "plan"]], lexicon)
+    without_revision = [s for s in old if s.id != "law-2023"]
+    build, _, _ = documents_to_build(old, without_revision, set(), lexicon)
+    assert build == {"notice", "plan"}  # their citations of the law now land on the 2001 version
+    build, _, _ = documents_to_build(old, [s for s in old if s.id != "law-2001"], set(), lexicon)
+    assert build == {"notice", "plan"}  # their reasons no longer count two versions
+    with_branch = old + summaries([docs["branch"]], lexicon)
+    build, _, _ = documents_to_build(old, with_branch, set(), lexicon)
+    assert build == {"branch", "notice", "plan"}  # their 普及部 is now 省普及部
+    assert documents_to_build(old, old, {"plan"}, lexicon)[0] == {"plan"}
+    assert documents_to_build(old, old, set(), lexicon)[0] == set()
+
+
+def test_a_patch_reads_only_the_documents_it_builds_again(corpus):
+    docs, lexicon = corpus
+    old = [docs[i] for i in ["law-2001", "law-2023", "notice", "plan"]]
+    new = [*old, docs["branch"]]
+    loaded: list[str] = []
+    _, built = patch_graph(
+        _graph(old, lexicon),
+        summaries(old, lexicon),
+        summaries(new, lexicon),
+        set(),
+        lambda i: loaded.append(i) or docs[i],
+        lexicon,
+    )
+    assert sorted(loaded) == sorted(built) == ["branch", "notice", "plan"]
