@@ -46,6 +46,16 @@ class TokenTable:
         return [self.vocab[i] for i in self.ids[self.offsets[unit] : self.offsets[unit + 1]]]
 
 
+def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``values``, sorted, and how often each occurs (``np.unique(..., return_counts=True)``
+    without its copies: a third of the time on a corpus of millions of tokens). Sorts ``values``."""
+    values.sort()
+    first = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
 def _matrix(table: TokenTable, k1: float, b: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """(vocab, data, indices, indptr) of the CSC score matrix (columns: tokens; rows: documents)."""
     lengths = np.diff(table.offsets)
@@ -63,7 +73,7 @@ def _matrix(table: TokenTable, k1: float, b: float) -> tuple[list[str], np.ndarr
         docs = np.concatenate([docs, empty])
         lengths = np.maximum(lengths, 1)
     n_docs = len(lengths)
-    pairs, tf = np.unique(terms * n_docs + docs, return_counts=True)  # sorted by term, then document
+    pairs, tf = _counted(terms * n_docs + docs)  # sorted by term, then document
     cols, rows = pairs // n_docs, pairs % n_docs
     df = np.bincount(cols, minlength=len(vocab))
     idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)

@@ -8,8 +8,8 @@ Layout of ``index/`` (see ``graph.home`` for the versions around it)::
     words.txt        the user words jieba was taught, so queries are cut as documents were
     entities.json    entity names and aliases for the graph signal
     bm25/            bm25s matrix (memory-mapped on load)
-    tokens/          every unit's tokens by the SHA-256 of its text (``search.token_cache``), which the
-                     next build reuses for texts that did not change
+    tokens/          every unit's tokens and folded text by the SHA-256 of its text (``search.token_cache``),
+                     which the next build reuses for texts that did not change
     units.faiss      one vector per unit (pooled over its pieces and its heading)
     pieces.faiss     one vector per piece (max-pooled per unit at query time)
     NAME.keys.npy    what each stored vector holds (SHA-256), so the next build keeps an HNSW index's

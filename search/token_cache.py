@@ -2,9 +2,11 @@
 
 ``index/tokens/`` holds ``keys.npy`` (the SHA-256 of each unit's lexical text, uint8 rows),
 ``ids.npy`` and ``offsets.npy`` (the units' tokens as ids into ``vocab.json``, unit by unit) and
-``rules.json`` (the tokenizer's rules: stop words and jieba's version). A build reuses a unit's
-tokens when the served index holds its text under the same rules and the text holds none of the user
-words added or dropped since (``search.tokenize.touched_by``); every other text is cut again.
+``rules.json`` (the tokenizer's rules: stop words and jieba's version), and each unit's folded
+text (``search.folded_texts``). A build reuses a unit's tokens when the served index holds its text
+under the same rules and the folded text holds none of the user words added or dropped since
+(``search.tokenize.word_pattern``); every other text is cut again. Rows carried over are copied in
+runs (``search.runs``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import TokenTable
+from .folded_texts import FoldedTexts
 from .keys import match_keys, text_keys
 from .progress import progress_bar
-from .tokenize import Tokenizer, touched_by
+from .runs import spans
+from .tokenize import Tokenizer, word_pattern
 from .units import SearchUnit
 
 TOKENS = "tokens"
@@ -30,12 +34,14 @@ class CachedTokens:
     table: TokenTable
     words: list[str]  # the user words the tokens were cut with
     rules: dict
+    folded: FoldedTexts | None  # None: not kept (every text is folded again)
 
 
 @dataclass
 class Tokenised:
     table: TokenTable
     keys: np.ndarray
+    folded: FoldedTexts
     cut: int  # texts cut by jieba (the rest were reused)
 
 
@@ -55,7 +61,8 @@ def load_tokens(index_folder: Path | None) -> CachedTokens | None:
         return None
     if keys.ndim != 2 or len(offsets) != len(keys) + 1 or (len(ids) and int(ids.max()) >= len(vocab)):
         return None
-    return CachedTokens(keys, TokenTable(vocab, ids, offsets), [w for w in words if w], rules)
+    words = [w for w in words if w]
+    return CachedTokens(keys, TokenTable(vocab, ids, offsets), words, rules, FoldedTexts.load(folder, len(keys)))
 
 
 def save_tokens(index_folder: Path, tokens: Tokenised, tokenizer: Tokenizer) -> None:
@@ -66,6 +73,7 @@ def save_tokens(index_folder: Path, tokens: Tokenised, tokenizer: Tokenizer) -> 
     np.save(folder / "offsets.npy", tokens.table.offsets)
     (folder / "vocab.json").write_text(json.dumps(tokens.table.vocab, ensure_ascii=False), encoding="utf-8")
     (folder / "rules.json").write_text(json.dumps(tokenizer.rules, ensure_ascii=False), encoding="utf-8")
+    tokens.folded.save(folder)
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -86,19 +94,17 @@ def tokenise(
     keys = text_keys(texts)
     usable = previous is not None and previous.rules == tokenizer.rules and previous.keys.shape[1:] == (32,)
     take = match_keys(keys, previous.keys) if previous is not None and usable else np.full(len(units), -1)
+    folded = FoldedTexts.gather(texts, take, previous.folded if previous is not None else None, tokenizer.fold_all)
     changed = set(previous.words) ^ set(tokenizer.words) if previous is not None else set()
     if changed:  # a text holding a word added or dropped since is cut again
-        touched = touched_by(changed)
-        reused = np.flatnonzero(take >= 0)
-        folded = tokenizer.fold_all([texts[i] for i in reused])
-        take[reused[[touched(text) for text in folded]]] = -1
+        take[folded.holding(word_pattern(changed))] = -1
     to_cut = np.flatnonzero(take < 0)
     cut: dict[int, list[str]] = {}
     with progress_bar(len(to_cut), "tokenize", progress, unit="unit") as bar:
         for i in to_cut.tolist():
             cut[i] = tokenizer.document(texts[i])
             bar.update(1)
-    return Tokenised(_assemble(take, cut, previous), keys, len(cut))
+    return Tokenised(_assemble(take, cut, previous), keys, folded, len(cut))
 
 
 def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedTokens | None) -> TokenTable:
@@ -113,13 +119,14 @@ def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedToken
         lengths[i] = len(tokens)
     offsets = np.zeros(len(take) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    vocab = sorted(set(old_vocab).union(*cut.values()))
+    vocab = sorted([*old_vocab, *set().union(*cut.values()).difference(old_vocab)])
     index = {t: i for i, t in enumerate(vocab)}
     ids = np.zeros(int(offsets[-1]), dtype=np.int64)
     if len(reused):
         old_to_new = np.fromiter((index[t] for t in old_vocab), dtype=np.int64, count=len(old_vocab))
-        src = _ranges(old.offsets[take[reused]], lengths[reused])
-        ids[_ranges(offsets[reused], lengths[reused])] = old_to_new[np.asarray(old.ids)[src]]
+        old_ids = np.asarray(old.ids)
+        for start, end, old_start, old_end in spans(take, offsets, old.offsets):
+            ids[start:end] = old_to_new[old_ids[old_start:old_end]]
     fresh = np.fromiter(cut, dtype=np.int64, count=len(cut))
     if len(fresh):
         ids[_ranges(offsets[fresh], lengths[fresh])] = np.fromiter(
@@ -127,6 +134,8 @@ def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedToken
         )
     used = np.zeros(len(vocab), dtype=bool)
     used[ids] = True
+    if used.all():
+        return TokenTable(vocab, ids.astype(np.int32), offsets)
     renumber = np.cumsum(used) - 1
     kept = [t for t, u in zip(vocab, used, strict=True) if u]
     return TokenTable(kept, renumber[ids].astype(np.int32), offsets)

@@ -7,7 +7,7 @@ so full-width and half-width forms meet.
 Each user word's frequency is taken from jieba's own dictionary alone and the dictionary's total is
 left as it was, so how a text is cut depends only on the words it contains: a build that teaches
 jieba other words needs to cut again only the texts holding a word added or dropped
-(:func:`touched_by`), and reuses the tokens of every other text.
+(:func:`word_pattern`), and reuses the tokens of every other text.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import jieba
@@ -117,10 +117,7 @@ class Tokenizer:
         return "".join(kept)
 
 
-def touched_by(changed: Iterable[str]) -> Callable[[str], bool]:
-    """Whether a folded text holds one of the ``changed`` user words (so its cut may differ)."""
-    words = sorted(set(changed), key=lambda w: (-len(w), w))
-    if not words:
-        return lambda text: False
-    pattern = re.compile("|".join(re.escape(w) for w in words))
-    return lambda text: pattern.search(text) is not None
+def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern finding any of ``words`` (user words: no NUL) in folded texts."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w) for w in ordered))

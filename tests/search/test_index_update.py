@@ -143,6 +143,20 @@ def test_only_new_texts_and_texts_holding_a_changed_user_word_are_cut_and_encode
     assert removed.cut == 1 and cuts[-1].endswith(plan.nodes[TASK_B]["text"]) and removed.encoded == 0
 
 
+def test_a_token_cache_without_folded_texts_folds_them_and_cuts_the_same(tmp_path, encoder, cuts):
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+    build(plan, tmp_path / "plan")
+    for name in ("folded.txt", "folded.npy"):
+        (tmp_path / "plan" / "tokens" / name).unlink()
+    stats = build(both, tmp_path / "added", reuse=tmp_path / "plan")
+    assert stats.cut == 3  # the other document's two tasks, and the plan's task holding the new user word
+    build(both, tmp_path / "scratch")
+    assert_same_index(tmp_path / "added", tmp_path / "scratch")
+    for name in ("folded.txt", "folded.npy"):
+        got, want = (tmp_path / folder / "tokens" / name for folder in ("added", "scratch"))
+        assert got.read_bytes() == want.read_bytes()
+
+
 def test_a_renamed_entity_reaches_the_reused_units(tmp_path, encoder, cuts):
     plan = tiny_graph()
     build(plan, tmp_path / "before")
