@@ -211,17 +211,27 @@ def entity_attrs(entity: Entity) -> dict:
     return {"type": entity.type, "name": entity.name, "aliases": sorted(entity.aliases), **entity.attrs}
 
 
+def same_as_links(
+    res: Resolution, docs: list[DocumentSummary], links: list[CitationLink], lexicon: Lexicon
+) -> list[tuple[Entity, str, str]]:
+    """(policy, document, reason): the ingested documents each policy entity is."""
+    same_as = _policy_documents(docs, links, lexicon)
+    return [
+        (entity, doc, reason)
+        for entity in res.entities.values()
+        if entity.type == NodeType.POLICY
+        for doc, reason in same_as.get(entity.attrs.get("key", ""), {}).items()
+    ]
+
+
 def add_entity_links(
     graph: nx.MultiDiGraph, res: Resolution, docs: list[DocumentSummary], links: list[CitationLink], lexicon: Lexicon
 ) -> None:
     """The edges of the corpus layer between entities and documents: a policy is ``same_as`` the
     documents it is, an entity ``issued_by`` its issuer."""
-    same_as = _policy_documents(docs, links, lexicon)
+    for entity, doc, reason in same_as_links(res, docs, links, lexicon):
+        graph.add_edge(entity.id, document_node_id(doc), key=EdgeType.SAME_AS, type=EdgeType.SAME_AS, reason=reason)
     for entity in res.entities.values():
-        if entity.type == NodeType.POLICY:
-            for doc, reason in same_as.get(entity.attrs.get("key", ""), {}).items():
-                target = document_node_id(doc)
-                graph.add_edge(entity.id, target, key=EdgeType.SAME_AS, type=EdgeType.SAME_AS, reason=reason)
         issuer = entity.attrs.get("issuer")
         issuer_node = entity_node_id(NodeType.ORGANISATION, issuer) if issuer else None
         if issuer_node in res.entities:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -25,10 +26,18 @@ from ingest.model import Document
 from ingest.resolve import Resolution, resolve
 from ingest.summary import POLICY, DocumentSummary
 
-from .build import add_citations, add_document, add_entity_links, add_mentions, count_roles, entity_attrs
+from .build import (
+    add_citations,
+    add_document,
+    add_entity_links,
+    add_mentions,
+    count_roles,
+    entity_attrs,
+    same_as_links,
+)
 from .bulk import long_lived
 from .order import put_in_order
-from .schema import EdgeType, document_node_id
+from .schema import EdgeType, NodeType, document_node_id, entity_node_id
 
 
 def _links_by_document(links: list[CitationLink]) -> dict[str, list[CitationLink]]:
@@ -45,6 +54,18 @@ def _depends_on(summary: DocumentSummary) -> list[tuple[str, str]]:
     return [*summary.names, *cited]
 
 
+@dataclass
+class PatchPlan:
+    """What a patch changes, decided before the graph is touched."""
+
+    build: set[str]  # documents whose parts are made anew
+    removed: set[str]  # documents that leave
+    res: Resolution  # the new corpus's entities
+    links: list[CitationLink]  # and its citation links
+    scopes: set[object] = field(default_factory=set)  # documents whose RDF may change (None: shared entities)
+    shared: set[str] = field(default_factory=set)  # the shared entities whose own RDF may change
+
+
 def documents_to_build(
     old: list[DocumentSummary],
     new: list[DocumentSummary],
@@ -53,6 +74,13 @@ def documents_to_build(
 ) -> tuple[set[str], Resolution, list[CitationLink]]:
     """The documents of ``new`` whose parts are made anew (``fresh`` ones, and those the corpus
     layer changed for), with the new corpus's entities and citation links."""
+    plan = _plan(old, new, fresh, lexicon)[0]
+    return plan.build, plan.res, plan.links
+
+
+def _plan(
+    old: list[DocumentSummary], new: list[DocumentSummary], fresh: set[str], lexicon: Lexicon
+) -> tuple[PatchPlan, Resolution]:
     res_old, res_new = resolve(old, lexicon), resolve(new, lexicon)
     links_new = resolve_citations(new, lexicon)
     before, after = _links_by_document(resolve_citations(old, lexicon)), _links_by_document(links_new)
@@ -65,7 +93,38 @@ def documents_to_build(
             res_old.by_surface.get(key) != res_new.by_surface.get(key) for key in _depends_on(s)
         ):
             build.add(s.id)
-    return build, res_new, links_new
+    return PatchPlan(build, held - {s.id for s in new}, res_new, links_new), res_old
+
+
+def _entity_state(res: Resolution, entity: str) -> tuple | None:
+    """What an entity's own triples are made of."""
+    if entity not in res.entities:
+        return None
+    attrs = entity_attrs(res.entities[entity])
+    issuer = attrs.get("issuer")
+    return attrs, issuer is not None and entity_node_id(NodeType.ORGANISATION, issuer) in res.entities
+
+
+def plan_patch(
+    graph: nx.MultiDiGraph, old: list[DocumentSummary], new: list[DocumentSummary], fresh: set[str], lexicon: Lexicon
+) -> PatchPlan:
+    """The patch of ``graph`` (see ``patch_graph``), with the scopes of its RDF that may change: the
+    documents built again or gone, those a policy now is (or no longer is) ``same_as``, and the
+    entities whose attributes or issuer link change (their task counts are not in the RDF)."""
+    plan, res_old = _plan(old, new, fresh, lexicon)
+    touched = plan.build | plan.removed
+    same_as_before = {
+        (source, graph.nodes[target]["doc"], attrs.get("reason"))
+        for source, target, attrs in graph.edges(data=True)
+        if attrs["type"] == EdgeType.SAME_AS
+    }
+    same_as_after = {(e.id, doc, reason) for e, doc, reason in same_as_links(plan.res, new, plan.links, lexicon)}
+    plan.scopes = set(touched) | {doc for _, doc, _ in same_as_before ^ same_as_after}
+    entities = res_old.entities.keys() | plan.res.entities.keys()
+    plan.shared = {e for e in entities if _entity_state(res_old, e) != _entity_state(plan.res, e)}
+    if plan.shared:
+        plan.scopes.add(None)
+    return plan
 
 
 def _document_parts(graph: nx.MultiDiGraph) -> dict[str, list]:
@@ -88,7 +147,19 @@ def patch_graph(
     the documents ``new`` summarises; ``fresh``: ids of documents whose ingest result is not the one
     ``graph`` was made from; ``load(id)`` gives a document of ``new`` whole. Returns the graph and the
     ids of the documents built again."""
-    build, res, links = documents_to_build(old, new, fresh, lexicon)
+    plan = _plan(old, new, fresh, lexicon)[0]
+    return apply_patch(graph, plan, new, load, lexicon), plan.build
+
+
+def apply_patch(
+    graph: nx.MultiDiGraph,
+    plan: PatchPlan,
+    new: list[DocumentSummary],
+    load: Callable[[str], Document],
+    lexicon: Lexicon,
+) -> nx.MultiDiGraph:
+    """``graph`` changed in place as ``plan`` says (``plan_patch``)."""
+    build, res, links = plan.build, plan.res, plan.links
     with long_lived():
         parts = _document_parts(graph)
         kept_ids = {s.id for s in new}
@@ -121,7 +192,7 @@ def patch_graph(
         count_roles(graph)
         graph.graph["documents"] = [s.id for s in new]
         graph.graph["built"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-        return put_in_order(graph), build
+        return put_in_order(graph)
 
 
 _ENTITY_LINKS = (EdgeType.SAME_AS, EdgeType.ISSUED_BY)

@@ -145,28 +145,52 @@ def _differences(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> tuple[set[object
     return scopes, shared
 
 
+def scope_quads(
+    graph: nx.MultiDiGraph, base: str, scopes: set[object] | None = None, shared: set[str] | None = None
+) -> set[Quad]:
+    """The quads of the documents in ``scopes`` and of the ``shared`` entities (``scoped_triples``;
+    all of them when ``scopes`` is None)."""
+    with long_lived():
+        return set(_quads(graph, base, scopes, shared))
+
+
 def update_store(
     previous: Path, old: nx.MultiDiGraph, new: nx.MultiDiGraph, folder: Path, base: str = DEFAULT_BASE
 ) -> StoreInfo:
     """The store of ``new`` in ``folder`` (new or empty), made from the store of ``old`` in
-    ``previous`` (left as it was): a linked copy of it, less the triples of the documents whose
-    nodes or edges changed and plus their new ones. Equal to ``write_store(new, folder, base)``, which
-    it is when more than ``REWRITE_SHARE`` of the documents changed (a new version of the program
-    that writes some attribute of every document, say): then the difference would cost more."""
+    ``previous`` (left as it was) by the difference of the documents whose nodes or edges changed
+    (``change_store``)."""
+    with long_lived():  # two whole graphs are alive: a collection would walk them for nothing
+        scopes, shared = _differences(old, new)
+    # Of the shared entities, only those that changed: their triples name them as subject.
+    return change_store(previous, scope_quads(old, base, scopes, shared), new, scopes, shared, folder, base)
+
+
+def change_store(
+    previous: Path,
+    before: set[Quad],
+    new: nx.MultiDiGraph,
+    scopes: set[object],
+    shared: set[str],
+    folder: Path,
+    base: str = DEFAULT_BASE,
+) -> StoreInfo:
+    """The store of ``new`` in ``folder`` (new or empty): a linked copy of the store in ``previous``
+    (left as it was), less ``before`` — the triples the previous graph had in ``scopes`` and of the
+    ``shared`` entities — and plus those ``new`` has there. Equal to ``write_store(new, folder,
+    base)``, which it is when more than ``REWRITE_SHARE`` of the documents changed (a new version of
+    the program that writes some attribute of every document, say): then the difference would cost
+    more."""
     started = time.perf_counter()
     info = open_store(previous).info
     if info.base != base:
         raise ValueError(f"{previous}: its IRIs are under {info.base}, not {base}")
-    with long_lived():  # two whole graphs are alive: a collection would walk them for nothing
-        scopes, shared = _differences(old, new)
     if len(scopes) > REWRITE_SHARE * (len(documents_of(new)) + 1):
         return write_store(new, folder, base)
     _empty(folder)
     Store.read_only(str(previous / DATA)).backup(str(folder / DATA))
     store = Store(str(folder / DATA))
-    # Of the shared entities, only those that changed: their triples name them as subject.
-    with long_lived():
-        before, after = set(_quads(old, base, scopes, shared)), set(_quads(new, base, scopes, shared))
+    after = scope_quads(new, base, scopes, shared)
     # Counting what was there and what was not keeps the count exact without counting the store.
     removed = [quad for quad in before - after if quad in store]
     for quad in removed:

@@ -26,10 +26,11 @@ from graph import query
 from graph.build import build_graph, maker_fingerprint
 from graph.bulk import long_lived
 from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
-from graph.patch import patch_graph
+from graph.patch import apply_patch, plan_patch
 from graph.rdf import base_iri
 from graph.store import GraphMissing, load_graph, save_graph
-from graph.triplestore import StoreInfo, store_folder, update_store, write_store
+from graph.triplestore import MANIFEST as STORE_MANIFEST
+from graph.triplestore import StoreInfo, change_store, scope_quads, store_folder, update_store, write_store
 from ingest.docstore import keep_documents, open_store
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document
@@ -39,6 +40,8 @@ from ingest.resolve import resolve
 from .corpus import CorpusFile, file_sha256, read_corpus, store_corpus
 
 if TYPE_CHECKING:
+    from pyoxigraph import Quad
+
     from search.index import IndexSource
 
 
@@ -72,9 +75,21 @@ def _keep_documents(staged: Version, ingested: Ingested) -> None:
     )
 
 
-def _patched(ingested: Ingested, previous: Version, lexicon: Lexicon) -> nx.MultiDiGraph | None:
+@dataclass
+class RdfChange:
+    """The RDF scopes a patch changes (``graph.patch.plan_patch``), with their quads before it."""
+
+    before: set[Quad]
+    scopes: set[object]
+    shared: set[str]
+
+
+def _patched(
+    ingested: Ingested, previous: Version, lexicon: Lexicon
+) -> tuple[nx.MultiDiGraph, RdfChange | None] | None:
     """``previous``'s graph changed into the graph of ``ingested`` (``graph.patch``), when it was made
-    by this code from documents whose summaries ``previous`` keeps; else None."""
+    by this code from documents whose summaries ``previous`` keeps, with what that changes of its
+    RDF store (when it has one); else None."""
     store = ingested.store
     if store is None or store.folder != previous.documents_path:
         return None
@@ -96,17 +111,22 @@ def _patched(ingested: Ingested, previous: Version, lexicon: Lexicon) -> nx.Mult
     def load(doc_id: str) -> Document:
         return ingested.document(entries[doc_id])
 
-    return patch_graph(graph, summaries, ingested.summaries, fresh, load, lexicon)[0]
+    plan = plan_patch(graph, summaries, ingested.summaries, fresh, lexicon)
+    change = None
+    if (store_folder(previous.path) / STORE_MANIFEST).is_file():
+        before = scope_quads(graph, base_iri(), plan.scopes, plan.shared)
+        change = RdfChange(before, plan.scopes, plan.shared)
+    return apply_patch(graph, plan, ingested.summaries, load, lexicon), change
 
 
-def _graph(ingested: Ingested, previous: Version | None, progress: bool) -> nx.MultiDiGraph:
+def _graph(ingested: Ingested, previous: Version | None, progress: bool) -> tuple[nx.MultiDiGraph, RdfChange | None]:
     """The corpus's graph: ``previous``'s changed when it can be, else built whole."""
     lexicon = load_lexicon()
-    graph = _patched(ingested, previous, lexicon) if previous is not None else None
-    if graph is None:
-        docs = ingested.docs
-        graph = build_graph(docs, resolve(docs, lexicon), lexicon, progress=_progress(progress, "graph", "doc"))
-    return graph
+    patched = _patched(ingested, previous, lexicon) if previous is not None else None
+    if patched is not None:
+        return patched
+    docs = ingested.docs
+    return build_graph(docs, resolve(docs, lexicon), lexicon, progress=_progress(progress, "graph", "doc")), None
 
 
 def _index_source(graph: nx.MultiDiGraph) -> IndexSource:
@@ -146,14 +166,14 @@ def _build(
     try:
         store_corpus(staged, ingested.entries, read_from)
         _keep_documents(staged, ingested)
-        graph = _graph(ingested, previous if changes_previous else None, progress)
+        graph, change = _graph(ingested, previous if changes_previous else None, progress)
         del ingested.entries[:]  # the documents are released before the costly encoding
         summary: dict = {"stats": query.stats(graph)}
         graph.graph["build_id"] = staged.id
         source = _index_source(graph) if search_index else None
         # The graph goes to disk and out of memory before the costly encoding.
         save_graph(graph, staged.graph_path)
-        store = _write_rdf(graph, staged, previous if changes_previous else None, progress)
+        store = _write_rdf(graph, staged, previous if changes_previous else None, change, progress)
         summary["rdf"] = {"triples": store.triples, "bytes": store.bytes}
         del graph
         if source is not None:
@@ -182,11 +202,17 @@ def _build(
     return summary
 
 
-def _write_rdf(graph: nx.MultiDiGraph, staged: Version, previous: Version | None, progress: bool) -> StoreInfo:
-    """The staged version's RDF store: ``previous``'s changed by difference when it has a usable one."""
+def _write_rdf(
+    graph: nx.MultiDiGraph, staged: Version, previous: Version | None, change: RdfChange | None, progress: bool
+) -> StoreInfo:
+    """The staged version's RDF store: ``previous``'s changed by difference when it has a usable one
+    (by the ``change`` a patch of its graph made, else by comparing its graph with this one)."""
     folder, base = store_folder(staged.path), base_iri()
     if previous is not None:
         try:
+            if change is not None:
+                held = store_folder(previous.path)
+                return change_store(held, change.before, graph, change.scopes, change.shared, folder, base)
             old = load_graph(previous.graph_path)
             return update_store(store_folder(previous.path), old, graph, folder, base)
         except (GraphMissing, ValueError):

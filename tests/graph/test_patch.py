@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from graph.build import build_graph
-from graph.patch import documents_to_build, patch_graph
+from graph.patch import apply_patch, documents_to_build, patch_graph, plan_patch
+from graph.rdf import DEFAULT_BASE
 from graph.store import to_json
+from graph.triplestore import scope_quads
 from ingest.lexicon import load_lexicon
 from ingest.pipeline import ingest
 from ingest.resolve import resolve
@@ -36,17 +38,18 @@ def _json(graph) -> dict:
     return data
 
 
-@pytest.mark.parametrize(
-    ("before", "after"),
-    [
-        (["law-2001", "law-2023", "notice", "plan"], ["law-2001", "notice", "plan"]),  # the revision leaves
-        (["law-2001", "notice", "plan"], ["law-2001", "notice", "plan", "law-2023"]),  # and comes back
-        (["law-2001", "law-2023", "notice", "plan"], ["law-2001", "law-2023", "notice", "plan", "branch"]),
-        (["law-2001", "law-2023", "notice", "plan", "branch"], ["law-2001", "law-2023", "notice", "plan"]),
-        (["notice", "plan"], ["plan"]),  # the cited document leaves
-        (["law-2023", "plan", "branch"], ["branch", "notice"]),  # several at once
-    ],
-)
+CHANGES = [
+    (["law-2001", "law-2023", "notice", "plan"], ["law-2001", "notice", "plan"]),  # the revision leaves
+    (["law-2001", "notice", "plan"], ["law-2001", "notice", "plan", "law-2023"]),  # and comes back
+    (["law-2001", "law-2023", "notice", "plan"], ["law-2001", "law-2023", "notice", "plan", "branch"]),
+    (["law-2001", "law-2023", "notice", "plan", "branch"], ["law-2001", "law-2023", "notice", "plan"]),
+    (["notice", "plan"], ["plan"]),  # the cited document leaves
+    (["notice", "plan"], ["notice"]),  # the citing one leaves: the departments they share lose tasks
+    (["law-2023", "plan", "branch"], ["branch", "notice"]),  # several at once
+]
+
+
+@pytest.mark.parametrize(("before", "after"), CHANGES)
 def test_a_patched_graph_equals_the_new_corpus_built_whole(corpus, before, after):
     docs, lexicon = corpus
     old, new = [docs[i] for i in before], [docs[i] for i in after]
@@ -85,3 +88,17 @@ def test_a_patch_reads_only_the_documents_it_builds_again(corpus):
         lexicon,
     )
     assert sorted(loaded) == sorted(built) == ["branch", "notice", "plan"]
+
+
+@pytest.mark.parametrize(("before", "after"), CHANGES)
+def test_the_rdf_scopes_of_a_patch_hold_every_triple_that_changes(corpus, before, after):
+    docs, lexicon = corpus
+    old, new = [docs[i] for i in before], [docs[i] for i in after]
+    graph = _graph(old, lexicon)
+    held = scope_quads(graph, DEFAULT_BASE)
+    plan = plan_patch(graph, summaries(old, lexicon), summaries(new, lexicon), set(), lexicon)
+    gone = scope_quads(graph, DEFAULT_BASE, plan.scopes, plan.shared)
+    patched = apply_patch(graph, plan, summaries(new, lexicon), docs.__getitem__, lexicon)
+    came = scope_quads(patched, DEFAULT_BASE, plan.scopes, plan.shared)
+    assert (held - gone) | came == scope_quads(_graph(new, lexicon), DEFAULT_BASE)
+    assert plan.scopes <= {*before, *after, None} and plan.removed == set(before) - set(after)

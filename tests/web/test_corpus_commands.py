@@ -225,10 +225,10 @@ def test_a_failure_after_the_store_is_changed_leaves_the_previous_version_byte_i
         calls = []
 
         def changed_then_boom(*args, **kwargs):
-            calls.append(triplestore.update_store(*args, **kwargs))
+            calls.append(triplestore.change_store(*args, **kwargs))
             raise RuntimeError("failed after the store")
 
-        monkeypatch.setattr("web.pipeline.update_store", changed_then_boom)
+        monkeypatch.setattr("web.pipeline.change_store", changed_then_boom)
         with pytest.raises(RuntimeError, match="failed after the store"):
             add_files([str(corpus["c"])], warn=quiet, search_index=False)
         assert calls and calls[0].triples > 0
