@@ -130,16 +130,30 @@ def _ancestors(attrs: dict, parts: dict[tuple[str, str], tuple[str, str | None]]
     return titles[::-1]
 
 
-def _unit(graph: nx.MultiDiGraph, node: str, parts: dict, doc_titles: dict) -> SearchUnit:
-    # The adjacency is read directly (``graph.succ``/``graph.pred``): this runs once per unit of the
-    # corpus, and the edge views' generators cost more than the work.
-    nodes = graph.nodes
+@dataclass
+class _Adjacency:
+    """The graph's dictionaries (node -> attributes, node -> neighbour -> key -> edge attributes), read
+    directly: a unit is made once per unit of the corpus, and networkx's views over them (a view per
+    lookup, generators per iteration) cost more than the work."""
+
+    nodes: dict
+    succ: dict
+    pred: dict
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph) -> _Adjacency:
+        pred = graph.reverse(copy=False).adjacency()
+        return cls(dict(graph.nodes(data=True)), dict(graph.adjacency()), dict(pred))
+
+
+def _unit(adj: _Adjacency, node: str, parts: dict, doc_titles: dict) -> SearchUnit:
+    nodes = adj.nodes
     attrs = nodes[node]
     kind = SEARCHED_TYPES[attrs["type"]]
     context = _ancestors(attrs, parts)
     entities: list[LinkedEntity] = []
     links: list[str] = []
-    for target, keyed in graph.succ[node].items():
+    for target, keyed in adj.succ[node].items():
         for d in keyed.values():
             tattrs = nodes[target]
             if d["type"] in REFERENCE_EDGES and tattrs.get("type") in MENTIONED_TYPES and target not in links:
@@ -147,7 +161,7 @@ def _unit(graph: nx.MultiDiGraph, node: str, parts: dict, doc_titles: dict) -> S
                 entities.append(LinkedEntity(target, tattrs["name"], NodeType(tattrs["type"])))
     depts = sorted(
         (d.get("order", 0), source)
-        for source, keyed in graph.pred[node].items()
+        for source, keyed in adj.pred[node].items()
         for d in keyed.values()
         if d["type"] == EdgeType.RESPONSIBLE_FOR
     )
@@ -180,7 +194,8 @@ def units_from_graph(graph: nx.MultiDiGraph) -> list[SearchUnit]:
     """Tasks and paragraphs in document order; units with no text are left out."""
     parts: dict[tuple[str, str], tuple[str, str | None]] = {}
     doc_titles, chosen = {}, []
-    for node, attrs in graph.nodes(data=True):
+    adj = _Adjacency.of(graph)
+    for node, attrs in adj.nodes.items():
         kind = attrs.get("type")
         if kind == NodeType.DOCUMENT:
             doc_titles[attrs["doc"]] = attrs.get("title", "")
@@ -189,7 +204,7 @@ def units_from_graph(graph: nx.MultiDiGraph) -> list[SearchUnit]:
             if kind in SEARCHED_TYPES and attrs.get("text", "").strip():
                 chosen.append((attrs["doc"], attrs.get("order", 0), node))
     chosen.sort(key=lambda c: (c[0], c[1]))
-    return [_unit(graph, node, parts, doc_titles) for _, _, node in chosen]
+    return [_unit(adj, node, parts, doc_titles) for _, _, node in chosen]
 
 
 def unit_pieces(unit: SearchUnit, config: SearchConfig) -> list[tuple[int, int]]:
