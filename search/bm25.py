@@ -48,16 +48,18 @@ class TokenTable:
 
 def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``values``, sorted, and how often each occurs (``np.unique(..., return_counts=True)``
-    without its copies: a third of the time on a corpus of millions of tokens). Sorts ``values``."""
+    with fewer copies of arrays of millions). Sorts ``values``."""
     values.sort()
     first = np.ones(len(values), dtype=bool)
     np.not_equal(values[1:], values[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    return values[starts], np.diff(np.append(starts, len(values)))
+    return values[starts], np.diff(starts, append=len(values))
 
 
 def _matrix(table: TokenTable, k1: float, b: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """(vocab, data, indices, indptr) of the CSC score matrix (columns: tokens; rows: documents)."""
+    """(vocab, data, indices, indptr) of the CSC score matrix (columns: tokens; rows: documents).
+    Arrays as long as the corpus's tokens are changed in place where they can be: making them costs
+    more than the arithmetic."""
     lengths = np.diff(table.offsets)
     empty = np.flatnonzero(lengths == 0)
     if len(table) == 0:
@@ -73,16 +75,24 @@ def _matrix(table: TokenTable, k1: float, b: float) -> tuple[list[str], np.ndarr
         docs = np.concatenate([docs, empty])
         lengths = np.maximum(lengths, 1)
     n_docs = len(lengths)
-    pairs, tf = _counted(terms * n_docs + docs)  # sorted by term, then document
-    cols, rows = pairs // n_docs, pairs % n_docs
+    terms *= n_docs
+    terms += docs
+    del docs
+    pairs, tf = _counted(terms)  # sorted by term, then document
+    del terms
+    cols, rows = np.divmod(pairs, n_docs)
+    del pairs
     df = np.bincount(cols, minlength=len(vocab))
     idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
     scale = k1 * ((1 - b) + b * lengths.astype(np.float64) / lengths.mean())
-    tf = tf.astype(np.float32).astype(np.float64)
-    data = (idf[cols] * (tf / (scale[rows] + tf))).astype(np.float32)
+    counts = tf.astype(np.float32).astype(np.float64)
+    share = scale[rows]
+    share += counts
+    np.divide(counts, share, out=share)  # tf / (scale + tf)
+    share *= idf[cols]
     indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
-    return vocab, data, rows.astype(np.int32), indptr
+    return vocab, share.astype(np.float32), rows.astype(np.int32), indptr
 
 
 class LexicalIndex:
