@@ -137,16 +137,17 @@ def _read(
     warn: Callable[[str], None],
     progress: Callable[[Iterable], Iterable],
     store: DocumentStore | None,
+    digests: dict[str, str],
 ) -> list[_Read]:
     """Each file read, or found in ``store`` by its content (of a result kept with its summary, only
-    the summary is read)."""
+    the summary is read); ``digests`` gives the content digest of files known never to change."""
     explicit, found = expand_paths(paths)
     read: list[_Read] = []
     taken: set[str] = set()
     for path in progress(explicit + found):
         doc_id = _doc_id(path, taken)
         if store is not None and path.is_file():
-            sha = file_sha256(path)
+            sha = digests.get(str(path)) or file_sha256(path)
             held = store.held_for(sha, doc_id)
             if held is not None:
                 read.append(_Read(path, doc_id, held, None, False))
@@ -179,14 +180,16 @@ def ingest_documents(
     warn: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
     store: DocumentStore | None = None,
+    digests: dict[str, str] | None = None,
 ) -> Ingested:
-    """Ingest files and folders, reusing what ``store`` kept of files with the same content.
+    """Ingest files and folders, reusing what ``store`` kept of files with the same content
+    (``digests``: the content digest of files known never to change, by path, not read again).
 
     An unreadable explicit file raises IngestError; one found in a folder is reported through
     ``warn`` and skipped. A kept document is extracted again only when a programme name that became
     known or unknown since it was kept occurs in its text; one that is not is reused as it is, and
     only its summary is read."""
-    read = _read(paths, lexicon, warn, progress, store)
+    read = _read(paths, lexicon, warn, progress, store, digests or {})
     # Programme names discovered in any document are recognised in all of them. Each document's
     # discoveries are made against the lexicon alone, so they do not depend on which other files
     # the corpus holds or in which order: a kept document's stay valid when others come or go.

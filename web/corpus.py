@@ -47,8 +47,9 @@ def _copy(source: Path, target: Path) -> None:
 def store_corpus(staged: Version, docs: list[Entry], read_from: dict[str, Path]) -> list[CorpusFile]:
     """Copy each document's source file into ``staged`` and write its ``corpus.json``.
 
-    ``read_from`` maps a document's path to the file to copy (the original, or an earlier version's
-    copy); a file whose bytes no longer match what was ingested is an error, never a silent mix.
+    ``read_from`` maps a document's path to an earlier version's copy of it (which never changes),
+    to be copied instead of the path; a file copied from elsewhere whose bytes no longer match what
+    was ingested is an error, never a silent mix.
     """
     files = []
     for doc in docs:
@@ -57,7 +58,7 @@ def store_corpus(staged: Version, docs: list[Entry], read_from: dict[str, Path])
         target = staged.path / relative
         if not target.exists():
             _copy(source, target)
-        if file_sha256(target) != doc.sha256:
+        if doc.path not in read_from and file_sha256(target) != doc.sha256:
             raise IngestError(f"{doc.path}: 文件在导入时被修改 (the file changed while it was being read)")
         files.append(CorpusFile(doc.path, doc.sha256, doc.id, relative.as_posix()))
     payload = json.dumps([asdict(f) for f in files], ensure_ascii=False, indent=1)

@@ -54,8 +54,15 @@ def _progress(enabled: bool, phase: str, unit: str) -> Callable[[Iterable], Iter
     return lambda it: tqdm(it, desc=phase, unit=unit, file=sys.stderr, leave=False)
 
 
-def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previous: Version | None) -> Ingested:
-    """Ingest ``paths``, reusing the documents ``previous`` kept of files with the same content."""
+def _ingest(
+    paths: list[str],
+    warn: Callable[[str], None],
+    progress: bool,
+    previous: Version | None,
+    digests: dict[str, str] | None = None,
+) -> Ingested:
+    """Ingest ``paths``, reusing the documents ``previous`` kept of files with the same content
+    (``digests``: those of ``previous``'s own copies, which never change)."""
     lexicon = load_lexicon()
     store = open_store(previous.documents_path, lexicon) if previous is not None else None
     if previous is not None and store is None and previous.documents_path.is_dir():
@@ -65,7 +72,9 @@ def _ingest(paths: list[str], warn: Callable[[str], None], progress: bool, previ
         )
     # the kept documents of the whole corpus are read back and kept until the graph is made
     with long_lived() if store is not None else nullcontext():
-        return ingest_documents(paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store)
+        return ingest_documents(
+            paths, lexicon, warn=warn, progress=_progress(progress, "ingest", "doc"), store=store, digests=digests
+        )
 
 
 def _keep_documents(staged: Version, ingested: Ingested) -> None:
@@ -246,7 +255,8 @@ def _rebuild(
         if message.partition(": ")[0] not in copies:
             warn(message)
 
-    ingested = _ingest(list(copies) + [str(p) for p in new], tell, progress, previous)
+    digests = {str(previous.path / f.file): f.sha256 for f in kept} if previous is not None else {}
+    ingested = _ingest(list(copies) + [str(p) for p in new], tell, progress, previous, digests)
     read_from = {}
     for entry in ingested.entries:
         if entry.path in copies:

@@ -170,3 +170,15 @@ def test_a_reused_result_is_linked_into_the_next_folder(tmp_path, files, lexicon
         assert (tmp_path / "next" / name).stat().st_ino == (store.folder / name).stat().st_ino
     following = open_store(tmp_path / "next", lexicon)
     assert following is not None and set(following.held) == {e.sha256 for e in again.entries}
+
+
+def test_files_of_known_digest_are_not_read_again(tmp_path, files, lexicon, monkeypatch):
+    from ingest import pipeline
+
+    store = kept_in(tmp_path / "kept", ["a", "c"], files, lexicon)
+    digest = pipeline.file_sha256(files["a"])
+    hashed: list[Path] = []
+    real = pipeline.file_sha256
+    monkeypatch.setattr(pipeline, "file_sha256", lambda path: hashed.append(path) or real(path))
+    again = ingest_documents([files["a"], files["c"]], lexicon, store=store, digests={str(files["a"]): digest})
+    assert hashed == [files["c"]] and again.reused == {e.sha256 for e in again.entries}
