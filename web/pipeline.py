@@ -165,17 +165,19 @@ def _build(
     search_index: bool,
     model: str | None,
     changes_previous: bool = False,
+    whole: bool = False,
 ) -> dict:
     """Stage, fill and publish a version of ``docs`` (under the lock); the staged folder goes on failure.
 
     ``read_from`` maps a document's path to the copy it was read from; ``previous`` lends its vectors,
-    and its RDF store when the new version is a change of it (``changes_previous``).
+    and its graph and RDF store when the new version is a change of it (``changes_previous``): the
+    graph is changed rather than built whole, unless asked for (``whole``).
     """
     staged = stage_version()
     try:
         store_corpus(staged, ingested.entries, read_from)
         _keep_documents(staged, ingested)
-        graph, change = _graph(ingested, previous if changes_previous else None, progress)
+        graph, change = _graph(ingested, previous if changes_previous and not whole else None, progress)
         del ingested.entries[:]  # the documents are released before the costly encoding
         summary: dict = {"stats": query.stats(graph)}
         graph.graph["build_id"] = staged.id
@@ -247,8 +249,10 @@ def _rebuild(
     progress: bool,
     search_index: bool,
     model: str | None,
+    whole: bool = False,
 ) -> dict:
-    """A version of ``kept`` (read from ``previous``'s copies) followed by the ``new`` files."""
+    """A version of ``kept`` (read from ``previous``'s copies) followed by the ``new`` files; its graph
+    made by changing ``previous``'s, or built ``whole``."""
     copies = {str(previous.path / f.file): f.path for f in kept} if previous is not None else {}
 
     def tell(message: str) -> None:  # the corpus's files were reported on when they came in
@@ -264,7 +268,7 @@ def _rebuild(
             entry.path = copies[entry.path]
             if entry.kept is not None:
                 entry.kept.doc.path = entry.path
-    return _build(ingested, read_from, previous, progress, search_index, model, changes_previous=True)
+    return _build(ingested, read_from, previous, progress, search_index, model, changes_previous=True, whole=whole)
 
 
 def add_files(
@@ -305,7 +309,7 @@ def rebuild(warn: Callable[[str], None], progress: bool = True, model: str | Non
     """
     with build_lock():
         previous = require_version()
-        return _rebuild(read_corpus(previous), previous, [], warn, progress, True, model)
+        return _rebuild(read_corpus(previous), previous, [], warn, progress, True, model, whole=True)
 
 
 def remove_document(

@@ -59,10 +59,15 @@ def test_a_build_while_another_runs_is_refused_in_one_line(mini_home, mini_plan,
     assert current_version() == served
 
 
-def test_rebuild_makes_a_new_version_of_the_served_corpus_with_its_index(mini_home):
+def test_rebuild_makes_a_new_version_of_the_served_corpus_with_its_index(mini_home, monkeypatch):
     first = current_version()
     assert first is not None
     before = load_graph(first.graph_path)
+
+    def patched(*args, **kwargs):
+        raise AssertionError("a rebuild changed the served graph instead of building it whole")
+
+    monkeypatch.setattr("web.pipeline.apply_patch", patched)
     summary = rebuild(warn=lambda _: None, progress=False)
     second = current_version()
     assert second is not None and second.id == summary["version"] != first.id
