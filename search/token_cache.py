@@ -108,7 +108,8 @@ def tokenise(
 
 
 def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedTokens | None) -> TokenTable:
-    """One table from reused rows of ``previous`` (``take`` >= 0) and freshly cut tokens."""
+    """One table from reused rows of ``previous`` (``take`` >= 0) and freshly cut tokens. The reused
+    rows (nearly all of them) are copied in runs, their ids mapped to the new vocabulary in one pass."""
     reused = np.flatnonzero(take >= 0)
     lengths = np.zeros(len(take), dtype=np.int64)
     none = TokenTable([], np.zeros(0, np.int32), np.zeros(1, np.int64))
@@ -121,21 +122,29 @@ def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedToken
     np.cumsum(lengths, out=offsets[1:])
     vocab = sorted([*old_vocab, *set().union(*cut.values()).difference(old_vocab)])
     index = {t: i for i, t in enumerate(vocab)}
-    ids = np.zeros(int(offsets[-1]), dtype=np.int64)
-    if len(reused):
-        old_to_new = np.fromiter((index[t] for t in old_vocab), dtype=np.int64, count=len(old_vocab))
-        old_ids = np.asarray(old.ids)
-        for start, end, old_start, old_end in spans(take, offsets, old.offsets):
-            ids[start:end] = old_to_new[old_ids[old_start:old_end]]
+    old_to_new = np.fromiter((index[t] for t in old_vocab), dtype=np.int64, count=len(old_vocab))
+    old_ids = np.asarray(old.ids)
+    copies = list(spans(take, offsets, old.offsets))
     fresh = np.fromiter(cut, dtype=np.int64, count=len(cut))
-    if len(fresh):
-        ids[_ranges(offsets[fresh], lengths[fresh])] = np.fromiter(
-            (index[t] for i in fresh for t in cut[int(i)]), dtype=np.int64, count=int(lengths[fresh].sum())
-        )
+    fresh_ids = np.fromiter(
+        (index[t] for i in fresh for t in cut[int(i)]), dtype=np.int64, count=int(lengths[fresh].sum())
+    )
+    seen = np.zeros(len(old_vocab), dtype=bool)  # the previous tokens still used
+    for _, _, old_start, old_end in copies:
+        seen[old_ids[old_start:old_end]] = True
     used = np.zeros(len(vocab), dtype=bool)
-    used[ids] = True
-    if used.all():
-        return TokenTable(vocab, ids.astype(np.int32), offsets)
-    renumber = np.cumsum(used) - 1
-    kept = [t for t, u in zip(vocab, used, strict=True) if u]
-    return TokenTable(kept, renumber[ids].astype(np.int32), offsets)
+    used[old_to_new[seen]] = True
+    used[fresh_ids] = True
+    final = (np.cumsum(used) - 1).astype(np.int32)  # the id of each used token in the vocabulary kept
+    ids = np.empty(int(offsets[-1]), dtype=np.int32)
+    from_old = final[old_to_new]
+    same = np.array_equal(from_old, np.arange(len(old_vocab)))
+    for start, end, old_start, old_end in copies:
+        if same:
+            ids[start:end] = old_ids[old_start:old_end]
+        else:
+            np.take(from_old, old_ids[old_start:old_end], out=ids[start:end])
+    if len(fresh):
+        ids[_ranges(offsets[fresh], lengths[fresh])] = final[fresh_ids]
+    kept = vocab if used.all() else [t for t, u in zip(vocab, used, strict=True) if u]
+    return TokenTable(kept, ids, offsets)

@@ -1,4 +1,4 @@
-"""The BM25 matrix's counting equals numpy's own."""
+"""The BM25 matrix: its counting equals numpy's own, its scores those of bm25s indexing the same documents."""
 
 from __future__ import annotations
 
