@@ -87,12 +87,30 @@ def from_json(data: dict) -> nx.MultiDiGraph:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise GraphMissing("图谱文件格式不符，请重新构建 (graph file has an unknown format; run `policykg build`)")
     graph: nx.MultiDiGraph = nx.MultiDiGraph(**data.get("graph", {}))
-    for node in data["nodes"]:
-        attrs = dict(node)
-        graph.add_node(attrs.pop("_node"), **attrs)
-    for edge in data["edges"]:
-        attrs = dict(edge)
-        graph.add_edge(attrs.pop("_from"), attrs.pop("_to"), key=attrs.pop("_key"), **attrs)
+    # networkx's own tables filled directly, as ``add_node`` and ``add_edge`` would (an edge's key
+    # dictionary is shared by its source's successors and its target's predecessors): twice as fast
+    # on a large graph. The parsed records become the attribute dictionaries, less the endpoints.
+    tables = vars(graph)
+    nodes, succ, pred = tables["_node"], tables["_succ"], tables["_pred"]
+
+    def node(n: object) -> None:
+        if n not in nodes:
+            nodes[n], succ[n], pred[n] = {}, {}, {}
+
+    for attrs in data["nodes"]:
+        n = attrs.pop("_node")
+        if n in nodes:
+            nodes[n].update(attrs)
+        else:
+            nodes[n], succ[n], pred[n] = attrs, {}, {}
+    for attrs in data["edges"]:
+        u, v, key = attrs.pop("_from"), attrs.pop("_to"), attrs.pop("_key")
+        node(u)
+        node(v)
+        keyed = succ[u].get(v)
+        if keyed is None:
+            keyed = succ[u][v] = pred[v][u] = {}
+        keyed[key] = attrs
     return graph
 
 

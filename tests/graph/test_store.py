@@ -79,3 +79,21 @@ def test_the_file_written_in_chunks_is_the_graph_as_json(tmp_path, size):
     back = load_graph(path)
     assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
     assert list(back.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+
+
+def test_a_loaded_graph_behaves_as_one_made_edge_by_edge(tmp_path):
+    graph = nx.MultiDiGraph(documents=["a"])
+    graph.add_node("doc:a", type="Document", name="甲")
+    graph.add_edge("task:a/1", "doc:a", key="part_of", type="part_of")
+    graph.add_edge("task:a/1", "programme:乙", key="mentions@3", type="mentions")
+    graph.add_edge("task:a/1", "programme:乙", key="mentions@9", type="mentions")
+    save_graph(graph, tmp_path / "g.json")
+    loaded = load_graph(tmp_path / "g.json")
+    assert to_json(loaded) == to_json(graph)
+    assert list(loaded.predecessors("programme:乙")) == ["task:a/1"]
+    loaded.remove_edge("task:a/1", "programme:乙", key="mentions@3")
+    assert list(loaded.in_edges("programme:乙", keys=True)) == [("task:a/1", "programme:乙", "mentions@9")]
+    loaded.remove_node("task:a/1")
+    assert loaded.in_degree("doc:a") == 0 and loaded.out_degree("programme:乙") == 0
+    loaded.add_edge("doc:a", "programme:乙", key="cites", type="cites")
+    assert loaded.has_edge("doc:a", "programme:乙", key="cites") and "doc:a" in loaded.pred["programme:乙"]
