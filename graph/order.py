@@ -15,6 +15,8 @@ The dictionaries are reordered in place, so views networkx has cached stay valid
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import networkx as nx
 
 from .schema import NodeType
@@ -44,16 +46,24 @@ def node_order(graph: nx.MultiDiGraph) -> list:
     return [n for nodes in docs.values() for n in nodes] + entities + [n for nodes in figures.values() for n in nodes]
 
 
-def put_in_order(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """``graph`` with its nodes and edges in the canonical order (changed in place, and returned)."""
+def put_in_order(graph: nx.MultiDiGraph, settled: Container[str] = ()) -> nx.MultiDiGraph:
+    """``graph`` with its nodes and edges in the canonical order (changed in place, and returned).
+
+    ``settled``: documents whose units and figures are known to have their edges in order already
+    (kept as they were from a graph in this order: their neighbours are their own document's nodes,
+    entities and figures, whose order among themselves no other document changes)."""
     order = node_order(graph)
     rank = {node: i for i, node in enumerate(order)}
     tables = vars(graph)  # networkx's own dictionaries: nodes, successors, predecessors
     nodes, succ, pred = tables["_node"], tables["_succ"], tables["_pred"]
     _reorder(nodes, [(n, nodes[n]) for n in order])
+    unsettled = [
+        n for n, attrs in nodes.items() if attrs.get("type") == NodeType.DOCUMENT or attrs.get("doc") not in settled
+    ]
     for table in (succ, pred):
         _reorder(table, [(n, table[n]) for n in order])
-        for neighbours in table.values():
+        for node in unsettled:
+            neighbours = table[node]
             if len(neighbours) > 1:
                 _reorder(neighbours, sorted(neighbours.items(), key=lambda item: rank[item[0]]))
     return graph

@@ -192,7 +192,7 @@ def apply_patch(
         count_roles(graph)
         graph.graph["documents"] = [s.id for s in new]
         graph.graph["built"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-        return put_in_order(graph)
+        return put_in_order(graph, settled=kept_ids - build)
 
 
 _ENTITY_LINKS = (EdgeType.SAME_AS, EdgeType.ISSUED_BY)
