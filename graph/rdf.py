@@ -238,28 +238,37 @@ def scoped_triples(
     given), or of all of them when ``docs`` is None. Each triple belongs to one document's scope."""
     out: list[Triple] = []
     conv = _Converter(graph, base, out.append)
-    for node, attrs in graph.nodes(data=True):
-        doc = attrs.get("doc")
-        if docs is None or (doc in docs and (doc or shared is None or node in shared)):
+    if docs is None:
+        for node, attrs in graph.nodes(data=True):
             conv.add_node(node, attrs)
             yield from out
             out.clear()
-    # The edges in the order of ``graph.edges``; those out of a node read from a document are all that
-    # document's (``edge_document``), so a node of a document out of scope is passed over whole.
-    nodes = graph.nodes
-    for source, out_edges in graph.adjacency():
-        doc = nodes[source].get("doc")
-        if docs is not None and doc and doc not in docs:
+        for source, target, key, attrs in graph.edges(keys=True, data=True):
+            conv.add_edge(source, target, key, attrs)
+            yield from out
+            out.clear()
+        return
+    # Scope by scope: a document's nodes, the edges out of them (``edge_document``: all theirs) and
+    # the edges into them from entities; a shared entity's node and its edges to other entities.
+    nodes, succ, pred = graph.nodes, graph.succ, graph.pred
+    for node, attrs in graph.nodes(data=True):
+        doc = attrs.get("doc")
+        if doc:
+            if doc not in docs:
+                continue
+            conv.add_node(node, attrs)
+            edges = [(node, t, keyed) for t, keyed in succ[node].items()]
+            edges += [(s, node, keyed) for s, keyed in pred[node].items() if not nodes[s].get("doc")]
+        elif None in docs and (shared is None or node in shared):
+            conv.add_node(node, attrs)
+            edges = [(node, t, keyed) for t, keyed in succ[node].items() if not nodes[t].get("doc")]
+        else:
             continue
-        # edges out of an entity: to documents' nodes (their scope), or to entities (the shared scope)
-        entity_edges = docs is None or shared is None or source in shared
-        for target, keyed in out_edges.items():
-            scope = edge_document(graph, source, target) if docs is not None else None
-            if docs is None or (scope in docs and (doc or scope or entity_edges)):
-                for key, attrs in keyed.items():
-                    conv.add_edge(source, target, key, attrs)
-                    yield from out
-                    out.clear()
+        for source, target, keyed in edges:
+            for key, edge in keyed.items():
+                conv.add_edge(source, target, key, edge)
+        yield from out
+        out.clear()
 
 
 def _graph_of(found: Iterable[Triple]) -> Graph:
