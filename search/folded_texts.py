@@ -43,8 +43,8 @@ class FoldedTexts:
         if both.shape != (2, count + 1) or both[0, -1] != len(data) or both[:, 0].any():
             return None
         offsets, chars = both
-        if (np.diff(chars) < 1).any() or (np.diff(offsets) < np.diff(chars)).any():
-            return None
+        if (np.diff(chars) < 1).any() or (np.diff(offsets) < np.diff(chars)).any() or data[offsets[1:] - 1].any():
+            return None  # every text ends in NUL
         return cls(data, offsets, chars)
 
     def save(self, folder: Path) -> None:
@@ -77,8 +77,11 @@ class FoldedTexts:
         return cls(data, offsets, chars)
 
     def holding(self, pattern: re.Pattern[str]) -> np.ndarray:
-        """Whether each text holds a match of ``pattern`` (which matches no NUL)."""
+        """Whether each text holds a match of ``pattern`` (which matches no NUL); ValueError when the
+        texts do not decode or do not end where their offsets say (a damaged file)."""
         text = str(self.data.data, "utf-8", "surrogatepass")
+        if len(text) != self.chars[-1] or any(text[end] != END for end in (self.chars[1:] - 1).tolist()):
+            raise ValueError("folded texts do not match their offsets")
         starts = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
         out = np.zeros(len(self), dtype=bool)
         out[np.searchsorted(self.chars, starts, side="right") - 1] = True

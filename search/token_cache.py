@@ -97,7 +97,13 @@ def tokenise(
     folded = FoldedTexts.gather(texts, take, previous.folded if previous is not None else None, tokenizer.fold_all)
     changed = set(previous.words) ^ set(tokenizer.words) if previous is not None else set()
     if changed:  # a text holding a word added or dropped since is cut again
-        take[folded.holding(word_pattern(changed))] = -1
+        pattern = word_pattern(changed)
+        try:
+            touched = folded.holding(pattern)
+        except ValueError:  # the kept folded texts were damaged: every text is folded again
+            folded = FoldedTexts.gather(texts, take, None, tokenizer.fold_all)
+            touched = folded.holding(pattern)
+        take[touched] = -1
     to_cut = np.flatnonzero(take < 0)
     cut: dict[int, list[str]] = {}
     with progress_bar(len(to_cut), "tokenize", progress, unit="unit") as bar:

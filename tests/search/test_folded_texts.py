@@ -4,10 +4,12 @@ exactly the texts whose folded form holds it."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.folded_texts import OFFSETS, FoldedTexts
+from search.folded_texts import TEXTS as TEXTS_FILE
 from search.tokenize import Tokenizer, word_pattern
 
 TEXTS = ["科协ＡＢＣ", "海智计划", "", "学术交流活动\x00后", "𠀀科普ｘ"]
@@ -48,3 +50,24 @@ def test_saved_texts_load_back_and_a_damaged_file_is_ignored(tmp_path):
     np.save(tmp_path / OFFSETS, np.zeros((2, len(TEXTS) + 1), np.int64))
     assert FoldedTexts.load(tmp_path, len(TEXTS)) is None
     assert FoldedTexts.load(tmp_path / "missing", len(TEXTS)) is None
+
+
+def test_texts_that_do_not_decode_or_end_elsewhere_are_reported():
+    folded = FoldedTexts.gather(TEXTS, np.full(len(TEXTS), -1), None, Tokenizer.fold_all)
+    broken = FoldedTexts(folded.data.copy(), folded.offsets, folded.chars)
+    broken.data[0] = 0xFF  # not UTF-8
+    with pytest.raises(ValueError):
+        broken.holding(word_pattern(["科协"]))
+    shifted = FoldedTexts(folded.data, folded.offsets, folded.chars.copy())
+    shifted.chars[1] += 1
+    with pytest.raises(ValueError):
+        shifted.holding(word_pattern(["科协"]))
+
+
+def test_a_file_whose_texts_do_not_end_in_nul_is_ignored(tmp_path):
+    folded = FoldedTexts.gather(TEXTS, np.full(len(TEXTS), -1), None, Tokenizer.fold_all)
+    folded.save(tmp_path)
+    data = bytearray((tmp_path / TEXTS_FILE).read_bytes())
+    data[int(folded.offsets[1]) - 1] = ord("x")
+    (tmp_path / TEXTS_FILE).write_bytes(bytes(data))
+    assert FoldedTexts.load(tmp_path, len(TEXTS)) is None

@@ -157,6 +157,20 @@ def test_a_token_cache_without_folded_texts_folds_them_and_cuts_the_same(tmp_pat
         assert got.read_bytes() == want.read_bytes()
 
 
+def test_damaged_folded_texts_are_folded_again(tmp_path, encoder, cuts):
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+    build(plan, tmp_path / "plan")
+    texts = tmp_path / "plan" / "tokens" / "folded.txt"
+    texts.write_bytes(b"\xff" + texts.read_bytes()[1:])  # no longer UTF-8, ends where it did
+    stats = build(both, tmp_path / "added", reuse=tmp_path / "plan")
+    assert stats.cut == 3
+    build(both, tmp_path / "scratch")
+    assert_same_index(tmp_path / "added", tmp_path / "scratch")
+    assert (tmp_path / "added" / "tokens" / "folded.txt").read_bytes() == (
+        tmp_path / "scratch" / "tokens" / "folded.txt"
+    ).read_bytes()
+
+
 def test_a_renamed_entity_reaches_the_reused_units(tmp_path, encoder, cuts):
     plan = tiny_graph()
     build(plan, tmp_path / "before")
