@@ -95,7 +95,7 @@ def _programmes(names: set[str], lexicon: Lexicon) -> dict[str, str]:
     canon = {n: table.get(re.sub("[（(].*[）)]$", "", c), c) for n, c in canon.items()}
     targets = set(canon.values())
     stems: dict[str, str] = {}
-    for target in targets:
+    for target in sorted(targets):  # one stem, one target, whatever the order of the set
         for suffix in rules["stem_suffixes"]:
             if target.endswith(suffix) and len(target) > len(suffix) + 1:
                 stems.setdefault(target[: -len(suffix)], target)

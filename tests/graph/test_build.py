@@ -123,3 +123,40 @@ def test_documents_carry_their_common_names(citing_graph):
     # 中华人民共和国示范促进法 is also 示范促进法, in both its versions; the notice and the plan have none
     aliases = {a["doc"]: a["aliases"] for _, a in citing_graph.nodes(data=True) if a["type"] == NodeType.DOCUMENT}
     assert aliases == {"law-2001": ["示范促进法"], "law-2023": ["示范促进法"], "notice": [], "plan": []}
+
+
+_BUILD_TO_STDOUT = """
+import sys
+import orjson
+from graph.build import build_graph
+from graph.store import to_json
+from ingest.lexicon import load_lexicon
+from ingest.pipeline import ingest
+from ingest.resolve import resolve
+
+lexicon = load_lexicon()
+docs = ingest([sys.argv[1]], lexicon)
+data = to_json(build_graph(docs, resolve(docs, lexicon), lexicon))
+data["graph"].pop("built")
+sys.stdout.buffer.write(orjson.dumps(data))
+"""
+
+
+def test_the_same_corpus_builds_the_same_graph_whatever_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.graph.citing_corpus import write_corpus
+
+    folder = write_corpus(tmp_path / "corpus")
+    root = Path(__file__).resolve().parents[2]
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _BUILD_TO_STDOUT, str(folder)], cwd=root, env=env, capture_output=True, check=True
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and b"programme:" in outputs[0]
