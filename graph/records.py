@@ -195,6 +195,7 @@ class DocumentRecord(NodeRecord):
     warnings: list[str]
     mentions: list[Mention]
     departments: list[DepartmentTrace]
+    aliases: list[str] = field(default_factory=list, kw_only=True)  # common names: 中央一号文件 …
 
 
 @dataclass

@@ -123,6 +123,7 @@ def test_documents_carry_their_common_names(citing_graph):
     # 中华人民共和国示范促进法 is also 示范促进法, in both its versions; the notice and the plan have none
     aliases = {a["doc"]: a["aliases"] for _, a in citing_graph.nodes(data=True) if a["type"] == NodeType.DOCUMENT}
     assert aliases == {"law-2001": ["示范促进法"], "law-2023": ["示范促进法"], "notice": [], "plan": []}
+    assert query.entity_record(citing_graph, "doc:law-2023").aliases == ["示范促进法"]  # shown on its page
 
 
 _BUILD_TO_STDOUT = """
