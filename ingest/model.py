@@ -7,6 +7,7 @@ original file, so every node and edge can cite the exact source characters.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -143,11 +144,41 @@ class Document:
         raise KeyError(unit_id)
 
     def sentence_at(self, pos: int) -> Sentence | None:
-        for unit in self.units:
-            for sent in unit.sentences:
-                if sent.start <= pos < sent.end:
-                    return sent
-        return None
+        """The first sentence, in unit order, holding position ``pos`` of the text."""
+        index = self.__dict__.get("_sentences")
+        if index is None or not index.made_of(self.units):
+            index = self.__dict__["_sentences"] = _SentenceIndex(self.units)
+        return index.at(pos)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_sentences"}  # an index is made again
+
+
+class _SentenceIndex:
+    """A document's sentences by start, for finding the one holding a position without a scan."""
+
+    def __init__(self, units: list[Unit]):
+        self._units = (id(units), len(units))
+        ranked = sorted(
+            ((s.start, rank, s) for rank, s in enumerate(s for u in units for s in u.sentences)),
+            key=lambda item: (item[0], item[1]),
+        )
+        self._starts = [start for start, _, _ in ranked]
+        self._ranked = ranked
+        self._longest = max((s.end - s.start for _, _, s in ranked), default=0)
+
+    def made_of(self, units: list[Unit]) -> bool:
+        return self._units == (id(units), len(units))
+
+    def at(self, pos: int) -> Sentence | None:
+        best: tuple[int, Sentence] | None = None
+        i = bisect_right(self._starts, pos) - 1
+        while i >= 0 and self._starts[i] > pos - self._longest:  # only a sentence this long can reach
+            _, rank, sent = self._ranked[i]
+            if pos < sent.end and (best is None or rank < best[0]):
+                best = (rank, sent)
+            i -= 1
+        return best[1] if best is not None else None
 
 
 class IngestError(Exception):
