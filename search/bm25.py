@@ -1,9 +1,10 @@
 """BM25 over jieba tokens with bm25s: a sparse matrix, saved as .npy files and loaded memory-mapped.
 
-The matrix is computed here from token ids, whole-array (bm25s's own indexing counts document by
-document in Python), with bm25s's defaults (Lucene BM25, k1 1.5, b 0.75, float32), and handed to a
-``bm25s.BM25`` that saves, loads and scores it. The vocabulary is sorted, so the same tokens give the
-same matrix however they were gathered.
+The matrix is computed here from each unit's bag of tokens (its distinct token ids and how often
+each occurs), whole-array (bm25s's own indexing counts document by document in Python), with bm25s's
+defaults (Lucene BM25, k1 1.5, b 0.75, float32), and handed to a ``bm25s.BM25`` that saves, loads and
+scores it. The vocabulary is sorted, so the same tokens give the same matrix however they were
+gathered.
 """
 
 from __future__ import annotations
@@ -24,26 +25,38 @@ PLACEHOLDER = " "
 
 @dataclass
 class TokenTable:
-    """Every unit's tokens as ids into ``vocab``: unit ``i`` holds ``ids[offsets[i]:offsets[i + 1]]``."""
+    """Every unit's bag of tokens as ids into ``vocab``: unit ``i`` holds the distinct tokens
+    ``ids[offsets[i]:offsets[i + 1]]`` (ascending), each ``counts[...]`` times."""
 
     vocab: list[str]
     ids: np.ndarray  # int32
+    counts: np.ndarray  # int32
     offsets: np.ndarray  # (N + 1,) int64
 
     @classmethod
     def from_tokens(cls, docs: list[list[str]]) -> TokenTable:
         vocab = sorted({t for tokens in docs for t in tokens})
         index = {t: i for i, t in enumerate(vocab)}
-        ids = np.fromiter((index[t] for tokens in docs for t in tokens), dtype=np.int32)
-        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum([len(tokens) for tokens in docs], out=offsets[1:])
-        return cls(vocab, ids, offsets)
+        ids = np.fromiter((index[t] for tokens in docs for t in tokens), dtype=np.int64)
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        return cls(vocab, *bags(ids, lengths, len(vocab)))
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
-    def tokens(self, unit: int) -> list[str]:
-        return [self.vocab[i] for i in self.ids[self.offsets[unit] : self.offsets[unit + 1]]]
+
+def bags(ids: np.ndarray, lengths: np.ndarray, vocab_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, counts, offsets) of the bags of token sequences given unit by unit (``lengths[i]`` ids
+    each, all below ``vocab_size``): per unit, its distinct ids ascending and how often each occurs."""
+    docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    width = max(vocab_size, 1)
+    docs *= width
+    docs += ids
+    pairs, counts = _counted(docs)
+    unit, term = np.divmod(pairs, width)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(unit, minlength=len(lengths)), out=offsets[1:])
+    return term.astype(np.int32), counts.astype(np.int32), offsets
 
 
 def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -56,35 +69,58 @@ def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(starts, append=len(values))
 
 
+PACKED_LIMIT = 2**63  # keys (token, document, count) packed into one int64 below this
+
+
+def _by_token(terms: np.ndarray, docs: np.ndarray, tf: np.ndarray, n_docs: int) -> tuple[np.ndarray, ...]:
+    """(tokens, documents, counts) of the (token, document) pairs in token order, then document order:
+    one sort of int64 keys that carry the count, when they fit in one (else an argsort). Takes
+    ``terms`` over as the keys."""
+    spread = int(tf.max()) + 1 if len(tf) else 1
+    packed = (int(terms.max()) + 1 if len(terms) else 1) * n_docs * spread < PACKED_LIMIT
+    key = terms
+    key *= n_docs
+    key += docs
+    if packed:
+        key *= spread
+        key += tf
+        key.sort()
+        tf = key % spread
+        key //= spread
+    else:
+        order = np.argsort(key)  # the (token, document) pairs are distinct
+        key, tf = key[order], tf[order]
+    rows = key % n_docs
+    key //= n_docs
+    return key, rows, tf
+
+
 def _matrix(table: TokenTable, k1: float, b: float) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """(vocab, data, indices, indptr) of the CSC score matrix (columns: tokens; rows: documents).
-    Arrays as long as the corpus's tokens are changed in place where they can be: making them costs
+    Arrays as long as the corpus's pairs are changed in place where they can be: making them costs
     more than the arithmetic."""
-    lengths = np.diff(table.offsets)
-    empty = np.flatnonzero(lengths == 0)
+    distinct = np.diff(table.offsets)
+    empty = np.flatnonzero(distinct == 0)
     if len(table) == 0:
         empty = np.zeros(1, dtype=np.int64)
-        lengths = np.zeros(1, dtype=np.int64)
+        distinct = np.zeros(1, dtype=np.int64)
     vocab = table.vocab
-    docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    docs = np.repeat(np.arange(len(distinct), dtype=np.int64), distinct)
     terms = table.ids.astype(np.int64)
+    tf = np.asarray(table.counts)
     if len(empty):
         vocab = sorted([*vocab, PLACEHOLDER])
         shift = vocab.index(PLACEHOLDER)
         terms = np.concatenate([np.where(terms >= shift, terms + 1, terms), np.full(len(empty), shift)])
         docs = np.concatenate([docs, empty])
-        lengths = np.maximum(lengths, 1)
-    n_docs = len(lengths)
-    terms *= n_docs
-    terms += docs
-    del docs
-    pairs, tf = _counted(terms)  # sorted by term, then document
-    del terms
-    cols, rows = np.divmod(pairs, n_docs)
-    del pairs
+        tf = np.concatenate([tf, np.ones(len(empty), dtype=tf.dtype)])
+    n_docs = len(distinct)
+    lengths = np.bincount(docs, weights=tf, minlength=n_docs)  # tokens per document (exact in float64)
+    cols, rows, tf = _by_token(terms, docs, tf, n_docs)
+    del terms, docs
     df = np.bincount(cols, minlength=len(vocab))
     idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    scale = k1 * ((1 - b) + b * lengths.astype(np.float64) / lengths.mean())
+    scale = k1 * ((1 - b) + b * lengths / lengths.mean())
     counts = tf.astype(np.float32).astype(np.float64)
     share = scale[rows]
     share += counts

@@ -1,12 +1,13 @@
 """Every unit's BM25 tokens, kept by its text, so the next build cuts only texts that changed.
 
 ``index/tokens/`` holds ``keys.npy`` (the SHA-256 of each unit's lexical text, uint8 rows),
-``ids.npy`` and ``offsets.npy`` (the units' tokens as ids into ``vocab.json``, unit by unit) and
-``rules.json`` (the tokenizer's rules: stop words and jieba's version), and each unit's folded
-text (``search.folded_texts``). A build reuses a unit's tokens when the served index holds its text
-under the same rules and the folded text holds none of the user words added or dropped since
-(``search.tokenize.word_pattern``); every other text is cut again. Rows carried over are copied in
-runs (``search.runs``).
+``ids.npy``, ``counts.npy`` and ``offsets.npy`` (each unit's bag of tokens: its distinct tokens as
+ids into ``vocab.json`` and how often each occurs, unit by unit; a cache without ``counts.npy``
+holds each unit's tokens in order, and is read as bags), ``rules.json`` (the tokenizer's rules:
+stop words and jieba's version), and each unit's folded text (``search.folded_texts``). A build
+reuses a unit's tokens when the served index holds its text under the same rules and the folded
+text holds none of the user words added or dropped since (``search.tokenize.word_pattern``); every
+other text is cut again. Rows carried over are copied in runs (``search.runs``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bm25 import TokenTable
+from .bm25 import TokenTable, bags
 from .folded_texts import FoldedTexts
 from .keys import match_keys, text_keys
 from .progress import progress_bar
@@ -54,15 +55,24 @@ def load_tokens(index_folder: Path | None) -> CachedTokens | None:
         keys = np.load(folder / "keys.npy")
         offsets = np.load(folder / "offsets.npy")
         ids = np.load(folder / "ids.npy", mmap_mode="r")
+        counts = np.load(folder / "counts.npy", mmap_mode="r") if (folder / "counts.npy").is_file() else None
         vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         rules = json.loads((folder / "rules.json").read_text(encoding="utf-8"))
         words = (index_folder / "words.txt").read_text(encoding="utf-8").split("\n")
     except (OSError, ValueError):
         return None
-    if keys.ndim != 2 or len(offsets) != len(keys) + 1 or (len(ids) and int(ids.max()) >= len(vocab)):
+    if keys.ndim != 2 or len(offsets) != len(keys) + 1 or offsets[-1] != len(ids):
         return None
+    if (len(ids) and int(ids.max()) >= len(vocab)) or (counts is not None and len(counts) != len(ids)):
+        return None
+    table = TokenTable(vocab, ids, counts, offsets) if counts is not None else _as_bags(vocab, ids, offsets)
     words = [w for w in words if w]
-    return CachedTokens(keys, TokenTable(vocab, ids, offsets), words, rules, FoldedTexts.load(folder, len(keys)))
+    return CachedTokens(keys, table, words, rules, FoldedTexts.load(folder, len(keys)))
+
+
+def _as_bags(vocab: list[str], ids: np.ndarray, offsets: np.ndarray) -> TokenTable:
+    """The table of a cache that kept each unit's tokens in order."""
+    return TokenTable(vocab, *bags(np.asarray(ids, dtype=np.int64), np.diff(offsets), len(vocab)))
 
 
 def save_tokens(index_folder: Path, tokens: Tokenised, tokenizer: Tokenizer) -> None:
@@ -70,6 +80,7 @@ def save_tokens(index_folder: Path, tokens: Tokenised, tokenizer: Tokenizer) -> 
     folder.mkdir()
     np.save(folder / "keys.npy", tokens.keys)
     np.save(folder / "ids.npy", tokens.table.ids)
+    np.save(folder / "counts.npy", tokens.table.counts)
     np.save(folder / "offsets.npy", tokens.table.offsets)
     (folder / "vocab.json").write_text(json.dumps(tokens.table.vocab, ensure_ascii=False), encoding="utf-8")
     (folder / "rules.json").write_text(json.dumps(tokenizer.rules, ensure_ascii=False), encoding="utf-8")
@@ -115,26 +126,28 @@ def tokenise(
 
 def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedTokens | None) -> TokenTable:
     """One table from reused rows of ``previous`` (``take`` >= 0) and freshly cut tokens. The reused
-    rows (nearly all of them) are copied in runs, their ids mapped to the new vocabulary in one pass."""
+    rows (nearly all of them) are copied in runs, their ids mapped to the new vocabulary in one pass
+    (which keeps them ascending: both vocabularies are sorted)."""
     reused = np.flatnonzero(take >= 0)
-    lengths = np.zeros(len(take), dtype=np.int64)
-    none = TokenTable([], np.zeros(0, np.int32), np.zeros(1, np.int64))
+    none = TokenTable([], np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(1, np.int64))
     old = previous.table if previous is not None and len(reused) else none
     old_vocab = old.vocab
-    lengths[reused] = old.offsets[take[reused] + 1] - old.offsets[take[reused]]
-    for i, tokens in cut.items():
-        lengths[i] = len(tokens)
-    offsets = np.zeros(len(take) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
     vocab = sorted([*old_vocab, *set().union(*cut.values()).difference(old_vocab)])
     index = {t: i for i, t in enumerate(vocab)}
-    old_to_new = np.fromiter((index[t] for t in old_vocab), dtype=np.int64, count=len(old_vocab))
-    old_ids = np.asarray(old.ids)
-    copies = list(spans(take, offsets, old.offsets))
     fresh = np.fromiter(cut, dtype=np.int64, count=len(cut))
-    fresh_ids = np.fromiter(
-        (index[t] for i in fresh for t in cut[int(i)]), dtype=np.int64, count=int(lengths[fresh].sum())
+    fresh_ids, fresh_counts, fresh_offsets = bags(
+        np.fromiter((index[t] for i in fresh for t in cut[int(i)]), dtype=np.int64),
+        np.fromiter((len(cut[int(i)]) for i in fresh), dtype=np.int64, count=len(fresh)),
+        len(vocab),
     )
+    lengths = np.zeros(len(take), dtype=np.int64)
+    lengths[reused] = old.offsets[take[reused] + 1] - old.offsets[take[reused]]
+    lengths[fresh] = np.diff(fresh_offsets)
+    offsets = np.zeros(len(take) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    old_to_new = np.fromiter((index[t] for t in old_vocab), dtype=np.int64, count=len(old_vocab))
+    old_ids, old_counts = np.asarray(old.ids), np.asarray(old.counts)
+    copies = list(spans(take, offsets, old.offsets))
     seen = np.zeros(len(old_vocab), dtype=bool)  # the previous tokens still used
     for _, _, old_start, old_end in copies:
         seen[old_ids[old_start:old_end]] = True
@@ -143,14 +156,18 @@ def _assemble(take: np.ndarray, cut: dict[int, list[str]], previous: CachedToken
     used[fresh_ids] = True
     final = (np.cumsum(used) - 1).astype(np.int32)  # the id of each used token in the vocabulary kept
     ids = np.empty(int(offsets[-1]), dtype=np.int32)
+    counts = np.empty(int(offsets[-1]), dtype=np.int32)
     from_old = final[old_to_new]
     same = np.array_equal(from_old, np.arange(len(old_vocab)))
     for start, end, old_start, old_end in copies:
+        counts[start:end] = old_counts[old_start:old_end]
         if same:
             ids[start:end] = old_ids[old_start:old_end]
         else:
             np.take(from_old, old_ids[old_start:old_end], out=ids[start:end])
     if len(fresh):
-        ids[_ranges(offsets[fresh], lengths[fresh])] = final[fresh_ids]
+        at = _ranges(offsets[fresh], lengths[fresh])
+        ids[at] = final[fresh_ids]
+        counts[at] = fresh_counts
     kept = vocab if used.all() else [t for t, u in zip(vocab, used, strict=True) if u]
-    return TokenTable(kept, ids, offsets)
+    return TokenTable(kept, ids, counts, offsets)

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.bm25 import PLACEHOLDER, LexicalIndex, _counted
+from search.bm25 import PLACEHOLDER, LexicalIndex, TokenTable, _counted, _matrix
 
 
 @settings(max_examples=100, deadline=None)
@@ -29,3 +29,12 @@ def test_scores_equal_bm25s_indexing_the_same_documents():
         want = np.asarray(reference.get_scores(query), dtype=np.float32)
         assert np.allclose(ours.scores(query), want, rtol=1e-6, atol=0), query
         assert ours.scores(query).argmax() == want.argmax()
+
+
+def test_pairs_sorted_with_or_without_packed_keys_give_the_same_matrix(monkeypatch):
+    table = TokenTable.from_tokens(DOCS)
+    packed = _matrix(table, 1.5, 0.75)
+    monkeypatch.setattr("search.bm25.PACKED_LIMIT", 0)
+    unpacked = _matrix(table, 1.5, 0.75)
+    assert packed[0] == unpacked[0]
+    assert all(np.array_equal(a, b) for a, b in zip(packed[1:], unpacked[1:], strict=True))
