@@ -104,17 +104,26 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
 
 def pieces_of(text: str, sentences: list[tuple[int, int]], min_chars: int, max_chars: int) -> list[tuple[int, int]]:
     """Sentence groups of ``min_chars``..``max_chars`` characters, as offsets into ``text``."""
-    spans = sentences or split_sentences(text)
     pieces: list[tuple[int, int]] = []
-    for s, e in spans:
-        if pieces and (pieces[-1][1] - pieces[-1][0] < min_chars) and e - pieces[-1][0] <= max_chars:
-            pieces[-1] = (pieces[-1][0], e)  # a short sentence joins the next
+    start = end = -1  # the piece being grown (none yet)
+    for s, e in sentences or split_sentences(text):
+        if start >= 0 and end - start < min_chars and e - start <= max_chars:
+            end = e  # a short piece takes the next sentence
+            continue
+        if start >= 0:
+            pieces.append((start, end))
+        if e - s <= max_chars:
+            start, end = s, e
         else:
-            pieces.extend(_split_long(text, s, e, max_chars))
+            *done, (start, end) = _split_long(text, s, e, max_chars)
+            pieces += done
+    if start >= 0:
+        pieces.append((start, end))
     if len(pieces) > 1 and pieces[-1][1] - pieces[-1][0] < min_chars // 2:
         last = pieces.pop()  # a short tail joins the piece before
         pieces[-1] = (pieces[-1][0], last[1])
-    return [(s, e) for s, e in pieces if text[s:e].strip()] or [(0, len(text))]
+    # a piece is kept when it holds more than white space (most begin with a character that is not)
+    return [(s, e) for s, e in pieces if s < e and (not text[s].isspace() or text[s:e].strip())] or [(0, len(text))]
 
 
 def _ancestors(attrs: dict, parts: dict[tuple[str, str], tuple[str, str | None]]) -> list[str]:
