@@ -267,10 +267,29 @@ def resolve_dtype(dtype: str) -> str:
     return dtype
 
 
+_handed: dict[tuple[str, str, int], Encoder] = {}
+
+
+def hand_over(encoder: Encoder, path: str, dtype: str, max_seq_length: int) -> None:
+    """The next ``get_encoder`` of this model takes ``encoder`` (one being loaded elsewhere,
+    ``search.preload``) instead of loading the model here."""
+    _handed[(path, dtype, max_seq_length)] = encoder
+
+
+def forget(encoder: Encoder) -> None:
+    """``encoder`` is no longer handed over, nor kept by ``get_encoder`` if it took it."""
+    for key, handed in list(_handed.items()):
+        if handed is encoder:
+            del _handed[key]
+            return
+    get_encoder.cache_clear()  # taken: models loaded here load again when next asked for
+
+
 @lru_cache(maxsize=2)
 def get_encoder(path: str, dtype: str = "float32", max_seq_length: int = 256) -> Encoder:
     """One loaded model per (path, dtype, length) for the life of the process."""
-    return Encoder(path, dtype, max_seq_length)
+    handed = _handed.pop((path, dtype, max_seq_length), None)
+    return handed if handed is not None else Encoder(path, dtype, max_seq_length)
 
 
 def normalise_rows(vecs: np.ndarray) -> np.ndarray:

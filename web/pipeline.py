@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from pyoxigraph import Quad
 
     from search.index import IndexSource
+    from search.preload import ChildEncoder
 
 
 def _progress(enabled: bool, phase: str, unit: str) -> Callable[[Iterable], Iterable]:
@@ -297,9 +298,21 @@ def add_files(
             held[digest] = str(path)
             new.append(path)
         if new:
-            change.summary = _rebuild(corpus, previous, new, warn, progress, search_index, model)
+            # The new files' texts will be encoded: the model loads on the other core meanwhile.
+            encoder = _preload(model) if search_index else None
+            try:
+                change.summary = _rebuild(corpus, previous, new, warn, progress, search_index, model)
+            finally:
+                if encoder is not None:
+                    encoder.close()
             change.added = [str(p) for p in new]
         return change
+
+
+def _preload(model: str | None) -> ChildEncoder | None:
+    from search.preload import preload_encoder
+
+    return preload_encoder(model)
 
 
 def rebuild(warn: Callable[[str], None], progress: bool = True, model: str | None = None) -> dict:

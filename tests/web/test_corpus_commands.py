@@ -61,14 +61,25 @@ def rankings() -> tuple[list, list]:
     return order, scores
 
 
-def test_add_remove_and_re_add_equal_a_full_build_with_the_unchanged_vectors_reused(tmp_path, corpus, capsys):
+def test_add_remove_and_re_add_equal_a_full_build_with_the_unchanged_vectors_reused(
+    tmp_path, corpus, capsys, monkeypatch
+):
     with home_env(tmp_path / "full"):
         build_all([str(corpus[d]) for d in "bca"], warn=quiet, progress=False)
         expected_docs, expected_rankings = docs_json(capsys), rankings()
 
     with home_env(tmp_path / "steps"):
         build_all([str(corpus["a"]), str(corpus["b"])], warn=quiet, progress=False)
+        from search.encoder import get_encoder
+        from web import pipeline
+
+        get_encoder.cache_clear()  # no model loaded here: the add loads one in a child process
+        children = []
+        preload = pipeline._preload
+        monkeypatch.setattr(pipeline, "_preload", lambda model: children.append(preload(model)) or children[-1])
         added = add_files([str(corpus["c"])], warn=quiet, progress=False)
+        assert children and children[0]._info is not None  # the child was asked for the model
+        assert not children[0]._process.is_alive()
         assert added.summary is not None and added.summary["index"]["reused"] > 0
         assert 0 < added.summary["index"]["encoded"] < added.summary["index"]["reused"]
         removed = remove_document("a", warn=quiet, progress=False)
