@@ -12,6 +12,7 @@ served index already holds are reused. ``rebuild`` builds the served corpus agai
 
 from __future__ import annotations
 
+import difflib
 import shutil
 import sys
 from collections.abc import Callable, Iterable
@@ -38,6 +39,8 @@ from ingest.pipeline import Ingested, expand_paths, ingest_documents
 from ingest.resolve import resolve
 
 from .corpus import CorpusFile, file_sha256, read_corpus, store_corpus
+
+LISTED = 10  # documents named in full in a message; more are summed up
 
 if TYPE_CHECKING:
     from pyoxigraph import Quad
@@ -325,6 +328,16 @@ def rebuild(warn: Callable[[str], None], progress: bool = True, model: str | Non
         return _rebuild(read_corpus(previous), previous, [], warn, progress, True, model, whole=True)
 
 
+def _named_like(doc: str, corpus: list[CorpusFile]) -> str:
+    """The corpus's documents when there are a few, else those named most like ``doc``."""
+    ids = [f.doc for f in corpus]
+    if len(ids) <= LISTED:
+        return f"documents: {'、'.join(ids)}"
+    like = difflib.get_close_matches(doc, ids, n=LISTED, cutoff=0.4)
+    shown = f"similar: {'、'.join(like)}; " if like else ""
+    return f"{len(ids)} documents, {shown}`policykg docs` lists them"
+
+
 def remove_document(
     doc: str,
     warn: Callable[[str], None],
@@ -338,8 +351,7 @@ def remove_document(
         corpus = read_corpus(previous)
         kept = [f for f in corpus if f.doc != doc]
         if len(kept) == len(corpus):
-            known = "、".join(f.doc for f in corpus)
-            raise ValueError(f"没有这个文档 (no document '{doc}' in the corpus; documents: {known})")
+            raise ValueError(f"没有这个文档 (no document '{doc}' in the corpus; {_named_like(doc, corpus)})")
         if not kept:
             raise ValueError(f"不能移除最后一个文档 (cannot remove '{doc}': it is the only document)")
         summary = _rebuild(kept, previous, [], warn, progress, search_index, model)

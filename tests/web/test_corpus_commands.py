@@ -150,7 +150,18 @@ def test_removing_an_unknown_document_is_one_line_and_exit_1(tmp_path, corpus, c
         assert main(["remove", "-q", "nope"]) == 1
         err = capsys.readouterr().err
         assert "no document 'nope'" in err and len(err.strip().splitlines()) == 1
+        assert "documents: a、b" in err
         assert snapshot(home) == before
+
+
+def test_an_unknown_document_of_a_large_corpus_is_told_with_the_names_most_like_it():
+    from web.corpus import CorpusFile
+    from web.pipeline import LISTED, _named_like
+
+    corpus = [CorpusFile(f"{year}.txt", "", str(year), "") for year in range(1990, 2030)]
+    told = _named_like("2024年", corpus)
+    assert told.startswith("40 documents, similar: 2024") and "policykg docs" in told
+    assert len(told.split("、")) <= LISTED
 
 
 def test_adding_a_missing_file_is_one_line_and_exit_1(tmp_path, corpus, capsys):
