@@ -6,10 +6,12 @@ and ``N.raw.npy`` (that text's raw model vector, float32). A build passes the se
 ``reuse``; rows are taken only when the model is the same, so a change of model, precision or length
 encodes everything again.
 
-A new index links the previous index's segments (they are never changed once written) and writes
-one segment of the texts it encoded, so adding a document writes that document's vectors, and
-removing one writes none. When less than half of the linked rows are still used, or there are more
-than ``MAX_SEGMENTS`` segments, the cache is written afresh as one segment of exactly the rows used.
+A build reads a cached vector only when it needs it (``RawVectors``): an update that keeps the
+previous vector indexes needs the vectors of the units it adds, not every text's. A new index links
+the previous index's segments (they are never changed once written) and writes one segment of the
+texts it encoded, so adding a document writes that document's vectors, and removing one writes none.
+When less than half of the linked rows are still used, or there are more than ``MAX_SEGMENTS``
+segments, the cache is written afresh as one segment of exactly the rows used.
 """
 
 from __future__ import annotations
