@@ -70,6 +70,7 @@ def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 PACKED_LIMIT = 2**63  # keys (token, document, count) packed into one int64 below this
+BLOCK = 1 << 20  # pairs scored at a time
 
 
 def _by_token(terms: np.ndarray, docs: np.ndarray, tf: np.ndarray, n_docs: int) -> tuple[np.ndarray, ...]:
@@ -121,14 +122,18 @@ def _matrix(table: TokenTable, k1: float, b: float) -> tuple[list[str], np.ndarr
     df = np.bincount(cols, minlength=len(vocab))
     idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
     scale = k1 * ((1 - b) + b * lengths / lengths.mean())
-    counts = tf.astype(np.float32).astype(np.float64)
-    share = scale[rows]
-    share += counts
-    np.divide(counts, share, out=share)  # tf / (scale + tf)
-    share *= idf[cols]
+    data = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), BLOCK):  # in blocks, whose buffers are used again
+        end = start + BLOCK
+        counts = tf[start:end].astype(np.float32).astype(np.float64)
+        share = scale[rows[start:end]]
+        share += counts
+        np.divide(counts, share, out=share)  # tf / (scale + tf)
+        share *= idf[cols[start:end]]
+        data[start:end] = share
     indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
-    return vocab, share.astype(np.float32), rows.astype(np.int32), indptr
+    return vocab, data, rows.astype(np.int32), indptr
 
 
 class LexicalIndex:
