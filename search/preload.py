@@ -94,13 +94,17 @@ class ChildEncoder(Encoder):
         """Stop the child (it would end with this process anyway); ``get_encoder`` no longer gives it."""
         forget(self)
         if self._process.is_alive():
-            try:
-                self._conn.send(None)
-            except OSError:
-                pass
-            self._process.join(timeout=5)
-            if self._process.is_alive():
+            if self._info is None:  # never asked for: no need to wait for it to finish loading
                 self._process.kill()
+            else:
+                try:
+                    self._conn.send(None)
+                except OSError:
+                    pass
+                self._process.join(timeout=5)
+                if self._process.is_alive():
+                    self._process.kill()
+        self._process.join()  # reaped, never left a zombie
         self._conn.close()
 
 

@@ -52,3 +52,11 @@ def test_a_child_that_cannot_load_the_model_says_so_when_asked(tmp_path):
             child.encode(TEXTS)
     finally:
         child.close()
+
+
+def test_a_child_never_asked_for_is_stopped_at_once_and_reaped():
+    import signal
+
+    child = ChildEncoder(model_path())
+    child.close()  # while it still loads the model: killed, not waited for
+    assert child._process.exitcode == -signal.SIGKILL
