@@ -148,11 +148,18 @@ class _Adjacency:
     nodes: dict
     succ: dict
     pred: dict
+    mentioned: dict[str, tuple[str, NodeType]]  # entity a unit can mention -> its name and type
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> _Adjacency:
+        nodes = dict(graph.nodes(data=True))
+        mentioned = {
+            node: (attrs["name"], NodeType(attrs["type"]))
+            for node, attrs in nodes.items()
+            if attrs.get("type") in MENTIONED_TYPES
+        }
         pred = graph.reverse(copy=False).adjacency()
-        return cls(dict(graph.nodes(data=True)), dict(graph.adjacency()), dict(pred))
+        return cls(nodes, dict(graph.adjacency()), dict(pred), mentioned)
 
 
 def _unit(adj: _Adjacency, node: str, parts: dict, doc_titles: dict) -> SearchUnit:
@@ -163,17 +170,17 @@ def _unit(adj: _Adjacency, node: str, parts: dict, doc_titles: dict) -> SearchUn
     entities: list[LinkedEntity] = []
     links: list[str] = []
     for target, keyed in adj.succ[node].items():
-        for d in keyed.values():
-            tattrs = nodes[target]
-            if d["type"] in REFERENCE_EDGES and tattrs.get("type") in MENTIONED_TYPES and target not in links:
-                links.append(target)
-                entities.append(LinkedEntity(target, tattrs["name"], NodeType(tattrs["type"])))
-    depts = sorted(
+        entity = adj.mentioned.get(target)
+        if entity is not None and target not in links and any(d["type"] in REFERENCE_EDGES for d in keyed.values()):
+            links.append(target)
+            entities.append(LinkedEntity(target, *entity))
+    depts = [
         (d.get("order", 0), source)
         for source, keyed in adj.pred[node].items()
         for d in keyed.values()
         if d["type"] == EdgeType.RESPONSIBLE_FOR
-    )
+    ]
+    depts.sort()
     departments = []
     for _, dept in depts:
         if dept not in links:
