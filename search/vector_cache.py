@@ -124,10 +124,10 @@ class RawVectors:
 
     def fill(self, which: np.ndarray | None = None) -> np.ndarray:
         """The matrix, with the cached vectors of the texts ``which`` (default: all) read in."""
-        todo = np.flatnonzero(self._unread) if which is None else np.unique(which[self._unread[which]])
-        if len(todo):
-            self.hits.read(todo, self.matrix)
-            self._unread[todo] = False
+        pending = np.flatnonzero(self._unread) if which is None else np.unique(which[self._unread[which]])
+        if len(pending):
+            self.hits.read(pending, self.matrix)
+            self._unread[pending] = False
         return self.matrix
 
 
