@@ -66,18 +66,6 @@ class PatchPlan:
     shared: set[str] = field(default_factory=set)  # the shared entities whose own RDF may change
 
 
-def documents_to_build(
-    old: list[DocumentSummary],
-    new: list[DocumentSummary],
-    fresh: set[str],
-    lexicon: Lexicon,
-) -> tuple[set[str], Resolution, list[CitationLink]]:
-    """The documents of ``new`` whose parts are made anew (``fresh`` ones, and those the corpus
-    layer changed for), with the new corpus's entities and citation links."""
-    plan = _plan(old, new, fresh, lexicon)[0]
-    return plan.build, plan.res, plan.links
-
-
 def _plan(
     old: list[DocumentSummary], new: list[DocumentSummary], fresh: set[str], lexicon: Lexicon
 ) -> tuple[PatchPlan, Resolution]:
@@ -108,9 +96,11 @@ def _entity_state(res: Resolution, entity: str) -> tuple | None:
 def plan_patch(
     graph: nx.MultiDiGraph, old: list[DocumentSummary], new: list[DocumentSummary], fresh: set[str], lexicon: Lexicon
 ) -> PatchPlan:
-    """The patch of ``graph`` (see ``patch_graph``), with the scopes of its RDF that may change: the
-    documents built again or gone, those a policy now is (or no longer is) ``same_as``, and the
-    entities whose attributes or issuer link change (their task counts are not in the RDF)."""
+    """How ``graph`` (built from the documents ``old`` summarises) becomes the graph of the documents
+    ``new`` summarises (``fresh``: ids of documents whose ingest result is not the one ``graph`` was
+    made from), with the scopes of its RDF that may change: the documents built again or gone, those
+    a policy now is (or no longer is) ``same_as``, and the entities whose attributes or issuer link
+    change (their task counts are not in the RDF)."""
     plan, res_old = _plan(old, new, fresh, lexicon)
     touched = plan.build | plan.removed
     same_as_before = {
@@ -135,22 +125,6 @@ def _document_parts(graph: nx.MultiDiGraph) -> dict[str, list]:
     return parts
 
 
-def patch_graph(
-    graph: nx.MultiDiGraph,
-    old: list[DocumentSummary],
-    new: list[DocumentSummary],
-    fresh: set[str],
-    load: Callable[[str], Document],
-    lexicon: Lexicon,
-) -> tuple[nx.MultiDiGraph, set[str]]:
-    """``graph`` (built from the documents ``old`` summarises) changed, in place, into the graph of
-    the documents ``new`` summarises; ``fresh``: ids of documents whose ingest result is not the one
-    ``graph`` was made from; ``load(id)`` gives a document of ``new`` whole. Returns the graph and the
-    ids of the documents built again."""
-    plan = _plan(old, new, fresh, lexicon)[0]
-    return apply_patch(graph, plan, new, load, lexicon), plan.build
-
-
 def apply_patch(
     graph: nx.MultiDiGraph,
     plan: PatchPlan,
@@ -158,7 +132,8 @@ def apply_patch(
     load: Callable[[str], Document],
     lexicon: Lexicon,
 ) -> nx.MultiDiGraph:
-    """``graph`` changed in place as ``plan`` says (``plan_patch``)."""
+    """``graph`` changed in place as ``plan`` says (``plan_patch``); ``load(id)`` gives a document of
+    ``new`` whole."""
     build, res, links = plan.build, plan.res, plan.links
     with long_lived():
         parts = _document_parts(graph)

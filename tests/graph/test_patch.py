@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.build import build_graph
-from graph.patch import apply_patch, documents_to_build, patch_graph, plan_patch
+from graph.patch import apply_patch, plan_patch
 from graph.rdf import DEFAULT_BASE
 from graph.store import to_json
 from graph.triplestore import scope_quads
@@ -32,6 +32,16 @@ def _graph(docs, lexicon):
     return build_graph(docs, resolve(docs, lexicon), lexicon)
 
 
+def _patched(old, new, lexicon, load):
+    graph, summarised = _graph(old, lexicon), summaries(new, lexicon)
+    plan = plan_patch(graph, summaries(old, lexicon), summarised, set(), lexicon)
+    return apply_patch(graph, plan, summarised, load, lexicon)
+
+
+def _to_build(old, new, lexicon, fresh=frozenset()) -> set[str]:
+    return plan_patch(_graph(old, lexicon), summaries(old, lexicon), summaries(new, lexicon), set(fresh), lexicon).build
+
+
 def _json(graph) -> dict:
     data = to_json(graph)
     data["graph"].pop("built")
@@ -53,41 +63,29 @@ CHANGES = [
 def test_a_patched_graph_equals_the_new_corpus_built_whole(corpus, before, after):
     docs, lexicon = corpus
     old, new = [docs[i] for i in before], [docs[i] for i in after]
-    patched, _ = patch_graph(
-        _graph(old, lexicon), summaries(old, lexicon), summaries(new, lexicon), set(), docs.__getitem__, lexicon
-    )
-    assert _json(patched) == _json(_graph(new, lexicon))
+    assert _json(_patched(old, new, lexicon, docs.__getitem__)) == _json(_graph(new, lexicon))
 
 
 def test_only_documents_the_change_reaches_are_built_again(corpus):
     docs, lexicon = corpus
-    old = summaries([docs[i] for i in ["law-2001", "law-2023", "notice", "plan"]], lexicon)
-    without_revision = [s for s in old if s.id != "law-2023"]
-    build, _, _ = documents_to_build(old, without_revision, set(), lexicon)
-    assert build == {"notice", "plan"}  # their citations of the law now land on the 2001 version
-    build, _, _ = documents_to_build(old, [s for s in old if s.id != "law-2001"], set(), lexicon)
-    assert build == {"notice", "plan"}  # their reasons no longer count two versions
-    with_branch = old + summaries([docs["branch"]], lexicon)
-    build, _, _ = documents_to_build(old, with_branch, set(), lexicon)
-    assert build == {"branch", "notice", "plan"}  # their 普及部 is now 省普及部
-    assert documents_to_build(old, old, {"plan"}, lexicon)[0] == {"plan"}
-    assert documents_to_build(old, old, set(), lexicon)[0] == set()
+    old = [docs[i] for i in ["law-2001", "law-2023", "notice", "plan"]]
+    without_revision = [d for d in old if d.id != "law-2023"]
+    # their citations of the law now land on the 2001 version
+    assert _to_build(old, without_revision, lexicon) == {"notice", "plan"}
+    # their reasons no longer count two versions
+    assert _to_build(old, [d for d in old if d.id != "law-2001"], lexicon) == {"notice", "plan"}
+    # their 普及部 is now 省普及部
+    assert _to_build(old, [*old, docs["branch"]], lexicon) == {"branch", "notice", "plan"}
+    assert _to_build(old, old, lexicon, {"plan"}) == {"plan"}
+    assert _to_build(old, old, lexicon) == set()
 
 
 def test_a_patch_reads_only_the_documents_it_builds_again(corpus):
     docs, lexicon = corpus
     old = [docs[i] for i in ["law-2001", "law-2023", "notice", "plan"]]
-    new = [*old, docs["branch"]]
     loaded: list[str] = []
-    _, built = patch_graph(
-        _graph(old, lexicon),
-        summaries(old, lexicon),
-        summaries(new, lexicon),
-        set(),
-        lambda i: loaded.append(i) or docs[i],
-        lexicon,
-    )
-    assert sorted(loaded) == sorted(built) == ["branch", "notice", "plan"]
+    _patched(old, [*old, docs["branch"]], lexicon, lambda i: loaded.append(i) or docs[i])
+    assert sorted(loaded) == ["branch", "notice", "plan"]
 
 
 @pytest.mark.parametrize(("before", "after"), CHANGES)
