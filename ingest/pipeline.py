@@ -98,10 +98,7 @@ class Ingested:
     def document(self, entry: Entry) -> Document:
         """The entry's whole result, read from the store when it was reused as it is."""
         if entry.kept is None:
-            kept = self.store.find(entry.sha256, entry.id) if self.store is not None else None
-            if kept is None:
-                raise IngestError(f"{entry.path}: 保存的导入结果无法读取 (the kept ingest result is unreadable)")
-            entry.kept = kept
+            entry.kept = _kept(self.store, entry.sha256, entry.id, entry.path)
         entry.kept.doc.path = entry.path
         return entry.kept.doc
 
@@ -167,11 +164,12 @@ def _read(
     return read
 
 
-def _kept_document(store: DocumentStore | None, r: _Read) -> Document:
-    kept = store.find(r.held.summary.sha256, r.doc_id) if store is not None and r.held is not None else None
+def _kept(store: DocumentStore | None, sha256: str, doc_id: str, path: str | Path) -> Kept:
+    """The whole result ``store`` keeps of a file of this content read as ``doc_id``."""
+    kept = store.find(sha256, doc_id) if store is not None else None
     if kept is None:
-        raise IngestError(f"{r.path}: 保存的导入结果无法读取 (the kept ingest result is unreadable)")
-    return kept.doc
+        raise IngestError(f"{path}: 保存的导入结果无法读取 (the kept ingest result is unreadable)")
+    return kept
 
 
 def ingest_documents(
@@ -213,7 +211,7 @@ def ingest_documents(
                 ingested.entries.append(Entry(str(r.path), r.held, Kept(r.doc, names) if r.doc else None))
                 ingested.reused.add(r.held.summary.sha256)
                 continue
-        doc = r.doc or _kept_document(store, r)
+        doc = r.doc or _kept(store, r.held.summary.sha256 if r.held else "", r.doc_id, r.path).doc
         doc.path = str(r.path)
         doc.mentions, doc.citations, doc.aliases = [], [], {}
         extract(doc, lexicon, known)
