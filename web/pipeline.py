@@ -5,9 +5,11 @@ staged version folder and publishes it only once both are complete (``graph.home
 before that point discards the staged folder and leaves the previous version served.
 
 ``add_files`` and ``remove_document`` build the next version from the served one's recorded corpus
-(``web.corpus``) plus or minus some files: the documents it kept (``ingest.docstore``) are reused,
-its RDF store is changed by difference, the graph and BM25 are rebuilt, and the vectors of texts the
-served index already holds are reused. ``rebuild`` builds the served corpus again whole.
+(``web.corpus``) plus or minus some files: the documents it kept (``ingest.docstore``) are reused
+(of most, only their summaries are read), its graph is changed (``graph.patch``) and its RDF store
+with it, BM25 is made again from the tokens of unchanged texts, and the vectors of texts the served
+index already holds are reused; an add loads the encoder in a child process meanwhile
+(``search.preload``). ``rebuild`` builds the served corpus again whole.
 """
 
 from __future__ import annotations
