@@ -123,7 +123,7 @@ def file_sha256(path: Path) -> str:
 class _Read:
     path: Path
     doc_id: str
-    held: Held | None  # what the store keeps of a file of this content, or the discoveries of a fresh one
+    held: Held | None  # what the store keeps of a file of this content (None: read afresh)
     doc: Document | None  # the file read afresh, or a kept result read whole
     fresh: bool  # read from the file, not found in the store
 
