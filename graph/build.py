@@ -21,7 +21,6 @@ from pathlib import Path
 import networkx as nx
 
 from ingest.citations import CitationLink, resolve_citations
-from ingest.document_names import document_aliases
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document, Unit
 from ingest.resolve import Entity, Resolution
@@ -79,13 +78,13 @@ def _unit_text(doc: Document, unit: Unit) -> tuple[str, int]:
     return doc.text[first.start : last.end], first.start
 
 
-def add_document(graph: nx.MultiDiGraph, doc: Document, lexicon: Lexicon) -> None:
+def add_document(graph: nx.MultiDiGraph, doc: Document, summary: DocumentSummary) -> None:
     doc_node = document_node_id(doc.id)
     graph.add_node(
         doc_node,
         type=NodeType.DOCUMENT,
         name=doc.title,
-        aliases=document_aliases(doc, lexicon),  # its common names: 中央一号文件, 2026年中央一号文件
+        aliases=list(summary.common_names),  # its common names: 中央一号文件, 2026年中央一号文件
         doc=doc.id,
         title=doc.title,
         issuer=doc.issuer,
@@ -251,15 +250,18 @@ def build_graph(
     res: Resolution,
     lexicon: Lexicon | None = None,
     progress: Callable[[Iterable], Iterable] = lambda it: it,
+    summarised: list[DocumentSummary] | None = None,
 ) -> nx.MultiDiGraph:
+    """The graph of ``docs`` and their entities ``res`` (``summarised``: the documents' summaries,
+    when the caller has them already)."""
     lexicon = lexicon or load_lexicon()
+    summarised = summarised if summarised is not None else summaries(docs, lexicon)
     graph: nx.MultiDiGraph = nx.MultiDiGraph(
         built=time.strftime("%Y-%m-%dT%H:%M:%S"), documents=[d.id for d in docs], maker=maker_fingerprint()
     )
     with long_lived():
-        for doc in progress(docs):
-            add_document(graph, doc, lexicon)
-        summarised = summaries(docs, lexicon)
+        for i, doc in enumerate(progress(docs)):  # the bar counts documents
+            add_document(graph, doc, summarised[i])
         links = resolve_citations(summarised, lexicon)
         for entity in res.entities.values():
             graph.add_node(entity.id, **entity_attrs(entity))

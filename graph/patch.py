@@ -158,9 +158,10 @@ def apply_patch(
             else:
                 graph.add_node(entity.id, **entity_attrs(entity))
         add_entity_links(graph, res, new, links, lexicon)
-        docs = [load(s.id) for s in new if s.id in build]
-        for doc in docs:
-            add_document(graph, doc, lexicon)
+        rebuilt = [s for s in new if s.id in build]
+        docs = [load(s.id) for s in rebuilt]
+        for doc, summary in zip(docs, rebuilt, strict=True):
+            add_document(graph, doc, summary)
         add_citations(graph, docs, [link for link in links if link.source in build])
         for doc in docs:
             add_mentions(graph, doc, res)

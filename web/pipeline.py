@@ -140,8 +140,9 @@ def _graph(ingested: Ingested, previous: Version | None, progress: bool) -> tupl
     patched = _patched(ingested, previous, lexicon) if previous is not None else None
     if patched is not None:
         return patched
-    docs = ingested.docs
-    return build_graph(docs, resolve(docs, lexicon), lexicon, progress=_progress(progress, "graph", "doc")), None
+    docs, summarised = ingested.docs, ingested.summaries
+    bar = _progress(progress, "graph", "doc")
+    return build_graph(docs, resolve(summarised, lexicon), lexicon, progress=bar, summarised=summarised), None
 
 
 def _index_source(graph: nx.MultiDiGraph) -> IndexSource:
