@@ -12,7 +12,6 @@ Every citation, landed or not, is listed on its document node.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -21,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from ingest.citations import CitationLink, resolve_citations
+from ingest.docstore import files_digest
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.model import Document, Unit
 from ingest.resolve import Entity, Resolution
@@ -48,10 +48,7 @@ _MAKERS = ("build.py", "order.py", "patch.py", "schema.py")
 def maker_fingerprint() -> str:
     """What a graph's parts depend on besides the documents: the code that makes them (a graph made
     by other code is built whole, never changed part by part)."""
-    digest = hashlib.sha256()
-    for name in _MAKERS:
-        digest.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()
+    return files_digest(Path(__file__).parent / name for name in _MAKERS)
 
 
 def unit_node(doc: str, unit: Unit) -> str:

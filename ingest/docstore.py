@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,13 +44,18 @@ class Kept:
     discovered: frozenset[str]
 
 
-@cache
-def _fingerprint(lexicon_root: Path) -> str:
+def files_digest(paths: Iterable[Path]) -> str:
+    """One digest of files' names and contents (a missing file counts as empty): the fingerprint of
+    the code or data something was made by."""
     digest = hashlib.sha256()
-    files = sorted(_CODE.rglob("*.py")) + [lexicon_root / name for name in INGEST_FILES]
-    for path in files:
+    for path in paths:
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
     return digest.hexdigest()
+
+
+@cache
+def _fingerprint(lexicon_root: Path) -> str:
+    return files_digest(sorted(_CODE.rglob("*.py")) + [lexicon_root / name for name in INGEST_FILES])
 
 
 def fingerprint(lexicon: Lexicon) -> str:
