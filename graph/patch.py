@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import networkx as nx
 
@@ -115,6 +116,22 @@ def plan_patch(
     if plan.shared:
         plan.scopes.add(None)
     return plan
+
+
+def changed_documents(graph: nx.MultiDiGraph, plan: PatchPlan) -> set[str]:
+    """The documents whose parts a patch may change, as ``graph`` shows them (ask before and after the
+    patch): those built again or gone, and those with a part linked (either way) to an entity whose
+    own attributes change, such as a department's name a task shows."""
+    out = plan.build | plan.removed
+    nodes = graph.nodes
+    for entity in plan.shared:
+        if entity not in graph:
+            continue
+        for node in chain(graph.successors(entity), graph.predecessors(entity)):
+            attrs = nodes[node]
+            if "doc" in attrs and attrs.get("type") != NodeType.DOCUMENT:
+                out.add(attrs["doc"])
+    return out
 
 
 def _document_parts(graph: nx.MultiDiGraph) -> dict[str, list]:

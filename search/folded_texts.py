@@ -11,7 +11,7 @@ match spans two texts), and ``tokens/folded.npy`` where each begins (N + 1): byt
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +54,7 @@ class FoldedTexts:
     @classmethod
     def gather(
         cls,
-        texts: list[str],
+        texts: Sequence[str],
         take: np.ndarray,
         previous: FoldedTexts | None,
         fold_all: Callable[[list[str]], list[str]],
@@ -64,7 +64,7 @@ class FoldedTexts:
         if previous is None:
             take = np.full(len(texts), -1, dtype=np.int64)
         fresh = np.flatnonzero(take < 0)
-        folded = [text + END for text in fold_all([texts[i] for i in fresh])]
+        folded = [text + END for text in fold_all([texts[i] for i in fresh.tolist()])]
         encoded = [text.encode("utf-8", "surrogatepass") for text in folded]
         offsets = _offsets(take, previous.offsets if previous is not None else None, fresh, [len(b) for b in encoded])
         chars = _offsets(take, previous.chars if previous is not None else None, fresh, [len(text) for text in folded])

@@ -5,6 +5,8 @@ Layout of ``index/`` (see ``graph.home`` for the versions around it)::
     manifest.json    format, version, build id, model, counts, vector index kinds
     units.json       the units' records (text, sentences, context, departments, entities, links)
     pieces.npy       int32 rows (unit, start, end): the pieces the dense model read, unit by unit
+    headings.keys.npy  the SHA-256 of each unit's heading (zeros: none), so an update can splice
+                     (``search.layout``: the manifest also records each document's counts)
     words.txt        the user words jieba was taught, so queries are cut as documents were
     entities.json    entity names and aliases for the graph signal
     bm25/            bm25s matrix (memory-mapped on load)
@@ -29,9 +31,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from itertools import chain
 from pathlib import Path
 
 import networkx as nx
@@ -46,11 +47,11 @@ from .config import SearchConfig, load_config
 from .encoder import Encoder, get_encoder, model_path, normalise_rows, resolve_dtype
 from .errors import IndexMissing
 from .graph_signal import EntityTable, entities_from_graph
-from .keys import digests, text_keys
+from .layout import Layout, Texts, spliceable
 from .progress import progress_bar
-from .token_cache import load_tokens, save_tokens, tokenise
+from .token_cache import LexicalTexts, load_tokens, save_tokens, tokenise
 from .tokenize import Tokenizer, lexicon_aliases, lexicon_words, user_words
-from .units import SearchUnit, unit_pieces, units_from_graph
+from .units import SearchUnit, units_from_graph
 from .vector_cache import RawVectors, cached_vectors, save_cache
 from .vectors import VectorIndex, build_vectors, keys_path, update_vectors
 from .vectorstore import VectorStore, open_vectors, save_vectors
@@ -152,34 +153,12 @@ def encode_texts(encoder: Encoder, texts: list[str], config: SearchConfig, progr
     return out
 
 
-def _pool(units: list[SearchUnit], pieces: list[list[tuple[int, int]]]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Distinct texts to encode (repeated sentences are encoded once), and the row of each piece's
-    text and of each unit's heading (-1: none)."""
-    rows: dict[str, int] = {}
-    piece_rows: list[int] = []
-    heading_rows: list[int] = []
-    for unit, spans in zip(units, pieces, strict=True):
-        text = unit.text
-        piece_rows += [rows.setdefault(text[s:e], len(rows)) for s, e in spans]
-        heading = unit.heading()
-        heading_rows.append(rows.setdefault(heading, len(rows)) if heading else -1)
-    return list(rows), np.asarray(piece_rows, dtype=np.int64), np.asarray(heading_rows, dtype=np.int64)
-
-
-def _piece_table(pieces: list[list[tuple[int, int]]]) -> np.ndarray:
-    """(P, 3) int32 rows (unit, start, end) of every piece, unit by unit."""
-    counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    spans = np.fromiter(chain.from_iterable(chain.from_iterable(pieces)), dtype=np.int32, count=2 * int(counts.sum()))
-    units = np.repeat(np.arange(len(pieces), dtype=np.int32), counts)
-    return np.column_stack([units, spans.reshape(-1, 2)]).astype(np.int32).reshape(-1, 3)
-
-
 def _unit_vectors(
     raw_vectors: RawVectors,
-    units: list[SearchUnit],
-    pieces: list[list[tuple[int, int]]],
-    piece_rows: np.ndarray,
-    heading_rows: np.ndarray,
+    units: Sequence[SearchUnit],
+    table: np.ndarray,
+    piece_start: np.ndarray,
+    texts: Texts,
     which: np.ndarray | None = None,
 ) -> np.ndarray:
     """The vectors of the units ``which`` (default: all): each the token-weighted mean of its pieces'
@@ -189,41 +168,25 @@ def _unit_vectors(
     character count plus two special tokens) reproduces pooling over the whole unit, less the
     attention across piece boundaries; the whole text is thus read once, in short pieces.
     """
-    starts = np.concatenate([[0], np.cumsum([len(spans) for spans in pieces])]).astype(np.int64)
+    piece_rows, heading_rows = texts.piece_rows, texts.heading_rows
     if which is None:
         which, raw = np.arange(len(units)), raw_vectors.fill()
     else:  # only the texts these units read
-        read = [piece_rows[starts[i] : starts[i + 1]] for i in which]
+        read = [piece_rows[piece_start[i] : piece_start[i + 1]] for i in which]
         heads = heading_rows[which]
         raw = raw_vectors.fill(np.concatenate([*read, heads[heads >= 0]]).astype(np.int64))
     out = np.zeros((len(which), raw.shape[1]), dtype=np.float32)
-    for j, i in enumerate(which):
-        unit, spans = units[i], pieces[i]
-        weights = np.asarray([e - s + 2 for s, e in spans], dtype=np.float32)
-        vec = weights @ raw[piece_rows[starts[i] : starts[i + 1]]]
+    for j, i in enumerate(which.tolist()):
+        start, end = piece_start[i], piece_start[i + 1]
+        weights = (table[start:end, 2] - table[start:end, 1] + 2).astype(np.float32)
+        vec = weights @ raw[piece_rows[start:end]]
         total = weights.sum()
         if heading_rows[i] >= 0:
-            hw = len(unit.heading()) + 2
+            hw = len(units[i].heading()) + 2
             vec += hw * raw[heading_rows[i]]
             total += hw
         out[j] = vec / total
     return normalise_rows(out)
-
-
-def _unit_keys(keys: np.ndarray, pieces: list[list[tuple[int, int]]], piece_rows, heading_rows) -> np.ndarray:
-    """(N, 32) uint8: per unit, the SHA-256 of the keys of its heading (32 zero bytes: none) and
-    pieces, which decide its vector."""
-    counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + 1
-    ends = np.cumsum(counts)
-    heading_at = ends - counts
-    order = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-    is_piece = np.ones(len(order), dtype=bool)
-    is_piece[heading_at] = False
-    order[heading_at] = heading_rows  # -1 (no heading) takes the zero row appended below
-    order[is_piece] = piece_rows
-    joined = memoryview(np.concatenate([keys, np.zeros((1, 32), np.uint8)])[order].tobytes())
-    bounds = np.concatenate([[0], ends * 32]).tolist()
-    return digests((joined[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)), len(pieces))
 
 
 def _vector_index(
@@ -248,22 +211,20 @@ def _store_vectors(
     build_id: str,
     previous: Path | None,
     raw: RawVectors,
-    keys: np.ndarray,
-    units: list[SearchUnit],
-    pieces: list[list[tuple[int, int]]],
-    piece_rows: np.ndarray,
-    heading_rows: np.ndarray,
+    layout: Layout,
+    texts: Texts,
     config: SearchConfig,
 ) -> tuple[str, str]:
     """Save the unit and piece vectors with the key of each stored row; returns their kinds.
     Memory: one matrix at a time is alive beside ``raw``; each is freed once its index is saved."""
     vec_args = (config.ann_threshold, config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search)
+    units, table, piece_start, piece_rows = layout.units, layout.table, layout.piece_start, texts.piece_rows
     uv, stored = _vector_index(
         previous,
         "units",
-        _unit_keys(keys, pieces, piece_rows, heading_rows),
-        lambda which: _unit_vectors(raw, units, pieces, piece_rows, heading_rows, which),
-        lambda: build_vectors(_unit_vectors(raw, units, pieces, piece_rows, heading_rows), *vec_args),
+        layout.unit_keys,
+        lambda which: _unit_vectors(raw, units, table, piece_start, texts, which),
+        lambda: build_vectors(_unit_vectors(raw, units, table, piece_start, texts), *vec_args),
         config,
     )
     unit_kind = save_vectors(uv, folder, "units", build_id)
@@ -272,7 +233,7 @@ def _store_vectors(
     pv, stored = _vector_index(
         previous,
         "pieces",
-        keys[piece_rows],
+        layout.piece_keys,
         lambda which: normalise_rows(raw.fill(piece_rows[which])[piece_rows[which]]),
         lambda: build_vectors(normalise_rows(raw.fill()), *vec_args, rows=piece_rows),  # normalises ``raw`` in place
         config,
@@ -308,15 +269,27 @@ def _same_model(reuse: Path | None, model: dict) -> Path | None:
 
 @dataclass
 class IndexSource:
-    """What the index needs from the graph, so a large graph can be freed before encoding."""
+    """What the index needs from the graph, so a large graph can be freed before encoding: every
+    unit, or (``changed`` set) only the units of the documents changed since the index it updates."""
 
     units: list[SearchUnit]
     entities: list[dict]
+    changed: set[str] | None = None
 
 
-def index_source(graph: nx.MultiDiGraph) -> IndexSource:
+def index_source(
+    graph: nx.MultiDiGraph,
+    changed: set[str] | None = None,
+    reuse: Path | None = None,
+    config: SearchConfig | None = None,
+) -> IndexSource:
+    """The graph's units and entities; when the documents ``changed`` since the index at ``reuse``
+    are known and that index can be spliced, only those documents' units."""
     with long_lived():  # a record per unit and entity, all kept
-        return IndexSource(units_from_graph(graph), entities_from_graph(graph, lexicon_aliases()))
+        entities = entities_from_graph(graph, lexicon_aliases())
+        if changed is not None and spliceable(reuse, config or load_config()):
+            return IndexSource(units_from_graph(graph, changed), entities, set(changed))
+        return IndexSource(units_from_graph(graph), entities)
 
 
 def build_index(
@@ -329,18 +302,28 @@ def build_index(
     reuse: Path | None = None,
 ) -> BuildStats:
     """Write a complete index into ``folder`` (new or empty), taking the tokens and vectors of texts
-    the index at ``reuse`` (if any) already cut and encoded (vectors only from the same model)."""
+    the index at ``reuse`` (if any) already cut and encoded (vectors only from the same model), and,
+    for a source of changed documents only, every other document's units as that index holds them."""
     config = config or load_config()
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise FileExistsError(f"{folder} is not empty")
-    units, entities = source.units, source.entities
+    entities = source.entities
+    with long_lived():
+        if source.changed is None:
+            layout = Layout.of_units(source.units, config)
+        elif reuse is None:
+            raise ValueError("an index of changed documents needs the index they changed")
+        else:
+            layout = Layout.of_change(source.units, source.changed, reuse, config)
+    units = layout.units
     words = user_words(lexicon_words() + [n for e in entities for n in [e["name"], *e["aliases"]]])
     tokenizer = Tokenizer(words, config)
     t0 = time.perf_counter()
     with long_lived():  # the tokens cut stay alive until the table is made
-        tokens = tokenise(units, tokenizer, config.context_in_text, load_tokens(reuse), progress)
+        lexical = LexicalTexts(units, config.context_in_text)
+        tokens = tokenise(lexical, layout.lexical_keys, layout.token_rows, tokenizer, load_tokens(reuse), progress)
     LexicalIndex.from_table(tokens.table).save(folder / "bm25")
     save_tokens(folder, tokens, tokenizer)
     tokenize_seconds = time.perf_counter() - t0
@@ -349,34 +332,30 @@ def build_index(
 
     path, dtype = model_path(model), resolve_dtype(config.dtype)
     load = lambda: get_encoder(path, dtype, config.max_seq_length)  # noqa: E731
-    with long_lived():
-        pieces = [unit_pieces(u, config) for u in units]
-        texts, piece_rows, heading_rows = _pool(units, pieces)
+    texts = Texts.of(layout)
     t0 = time.perf_counter()
     # The model is loaded only when a text is not in the cache of an index built with it.
     model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
-    keys = text_keys(texts)
+    keys = texts.keys
     raw = cached_vectors(reuse, model_info, keys, model_info["dim"])
     missing = np.flatnonzero(~raw.hits.found)
     if len(missing):
         encoder = load()
         if asdict(encoder.info) != model_info:  # the recorded model is not the one there now
-            model_info, missing = asdict(encoder.info), np.arange(len(texts))
+            model_info, missing = asdict(encoder.info), np.arange(len(keys))
             raw = cached_vectors(None, model_info, keys, encoder.info.dim)
-        raw.matrix[missing] = encode_texts(encoder, [texts[i] for i in missing], config, progress)
+        wanted = [texts.text(units, layout.table, i) for i in missing.tolist()]
+        raw.matrix[missing] = encode_texts(encoder, wanted, config, progress)
     save_cache(folder, model_info, keys, raw)
     encode_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    unit_kind, piece_kind = _store_vectors(
-        folder, build_id, _same_model(reuse, model_info), raw, keys, units, pieces, piece_rows, heading_rows, config
-    )
-    del raw, keys
+    previous = _same_model(reuse, model_info)
+    unit_kind, piece_kind = _store_vectors(folder, build_id, previous, raw, layout, texts, config)
+    del raw
     vectors_seconds = time.perf_counter() - t0
 
-    table = _piece_table(pieces)
-    np.save(folder / "pieces.npy", table)
-    (folder / "units.json").write_bytes(orjson.dumps(units))
+    layout.save(folder)
     _write_json(folder / "entities.json", entities)
     (folder / "words.txt").write_text("\n".join(words), encoding="utf-8")
     manifest = {
@@ -386,23 +365,23 @@ def build_index(
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "model": model_info,
         "units": len(units),
-        "pieces": len(table),
+        "pieces": len(layout.table),
         "encoded": len(missing),
-        "reused": len(texts) - len(missing),
+        "reused": len(keys) - len(missing),
         "cut": cut,
         "vectors": {"units": unit_kind, "pieces": piece_kind},
         "hnsw_ef_search": config.hnsw_ef_search,
         "tokenizer": tokenizer.signature,
-        "documents": sorted({u.doc for u in units}),
+        **layout.manifest(config),
     }
     # The manifest goes last: a folder without one is never taken for an index.
     _write_json(folder / "manifest.json", manifest)
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     return BuildStats(
         units=len(units),
-        pieces=len(table),
+        pieces=len(layout.table),
         encoded=len(missing),
-        reused=len(texts) - len(missing),
+        reused=len(keys) - len(missing),
         cut=cut,
         tokenize_seconds=tokenize_seconds,
         encode_seconds=encode_seconds,

@@ -13,6 +13,7 @@ other text is cut again. Rows carried over are copied in runs (``search.runs``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .bm25 import TokenTable, bags
 from .folded_texts import FoldedTexts
-from .keys import match_keys, text_keys
+from .keys import match_keys
 from .progress import progress_bar
 from .runs import spans
 from .tokenize import Tokenizer, word_pattern
@@ -93,18 +94,39 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
+class LexicalTexts(Sequence[str]):
+    """What BM25 reads of each unit (``SearchUnit.lexical_text``), made when first asked for: an
+    update reads the texts of the units it cuts, not every unit's."""
+
+    def __init__(self, units: Sequence[SearchUnit], with_context: bool):
+        self.units, self.with_context = units, with_context
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.units[i].lexical_text(self.with_context)
+
+
 def tokenise(
-    units: list[SearchUnit],
+    texts: Sequence[str],
+    keys: np.ndarray,
+    known: np.ndarray,
     tokenizer: Tokenizer,
-    with_context: bool,
     previous: CachedTokens | None = None,
     progress: bool | None = None,
 ) -> Tokenised:
-    """Every unit's search-mode tokens: taken from ``previous`` where still valid, cut otherwise."""
-    texts = [unit.lexical_text(with_context) for unit in units]
-    keys = text_keys(texts)
+    """Every text's search-mode tokens (``keys``: the texts' SHA-256): taken from ``previous`` where
+    still valid, cut otherwise. ``known`` is a text's row in ``previous`` when the caller knows it
+    (-1: looked up by key)."""
     usable = previous is not None and previous.rules == tokenizer.rules and previous.keys.shape[1:] == (32,)
-    take = match_keys(keys, previous.keys) if previous is not None and usable else np.full(len(units), -1)
+    take = np.full(len(keys), -1, dtype=np.int64)
+    if previous is not None and usable:
+        take[:] = known
+        unknown = np.flatnonzero(take < 0)
+        take[unknown] = match_keys(keys[unknown], previous.keys)
     folded = FoldedTexts.gather(texts, take, previous.folded if previous is not None else None, tokenizer.fold_all)
     changed = set(previous.words) ^ set(tokenizer.words) if previous is not None else set()
     if changed:  # a text holding a word added or dropped since is cut again

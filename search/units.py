@@ -206,8 +206,9 @@ def _unit(adj: _Adjacency, node: str, parts: dict, doc_titles: dict) -> SearchUn
     )
 
 
-def units_from_graph(graph: nx.MultiDiGraph) -> list[SearchUnit]:
-    """Tasks and paragraphs in document order; units with no text are left out."""
+def units_from_graph(graph: nx.MultiDiGraph, documents: set[str] | None = None) -> list[SearchUnit]:
+    """Tasks and paragraphs in document order (of every document, or of ``documents``); units with no
+    text are left out."""
     parts: dict[tuple[str, str], tuple[str, str | None]] = {}
     doc_titles, chosen = {}, []
     adj = _Adjacency.of(graph)
@@ -217,7 +218,8 @@ def units_from_graph(graph: nx.MultiDiGraph) -> list[SearchUnit]:
             doc_titles[attrs["doc"]] = attrs.get("title", "")
         elif "id" in attrs and "doc" in attrs:
             parts[(attrs["doc"], attrs["id"])] = (attrs.get("title") or "", attrs.get("parent"))
-            if kind in SEARCHED_TYPES and attrs.get("text", "").strip():
+            wanted = documents is None or attrs["doc"] in documents
+            if kind in SEARCHED_TYPES and wanted and attrs.get("text", "").strip():
                 chosen.append((attrs["doc"], attrs.get("order", 0), node))
     chosen.sort(key=lambda c: (c[0], c[1]))
     return [_unit(adj, node, parts, doc_titles) for _, _, node in chosen]

@@ -29,7 +29,7 @@ from graph import query
 from graph.build import build_graph, maker_fingerprint
 from graph.bulk import long_lived
 from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
-from graph.patch import apply_patch, plan_patch
+from graph.patch import apply_patch, changed_documents, plan_patch
 from graph.rdf import base_iri
 from graph.store import GraphMissing, load_graph, save_graph
 from graph.triplestore import MANIFEST as STORE_MANIFEST
@@ -99,12 +99,19 @@ class RdfChange:
     shared: set[str]
 
 
-def _patched(
-    ingested: Ingested, previous: Version, lexicon: Lexicon
-) -> tuple[nx.MultiDiGraph, RdfChange | None] | None:
+@dataclass
+class GraphChange:
+    """A corpus's graph, and when it was made by changing the previous version's: what that changes
+    of its RDF store (when it has one) and which documents' parts it changes."""
+
+    graph: nx.MultiDiGraph
+    rdf: RdfChange | None = None
+    documents: set[str] | None = None  # None: made whole
+
+
+def _patched(ingested: Ingested, previous: Version, lexicon: Lexicon) -> GraphChange | None:
     """``previous``'s graph changed into the graph of ``ingested`` (``graph.patch``), when it was made
-    by this code from documents whose summaries ``previous`` keeps, with what that changes of its
-    RDF store (when it has one); else None."""
+    by this code from documents whose summaries ``previous`` keeps; else None."""
     store = ingested.store
     if store is None or store.folder != previous.documents_path:
         return None
@@ -131,10 +138,12 @@ def _patched(
     if (store_folder(previous.path) / STORE_MANIFEST).is_file():
         before = scope_quads(graph, base_iri(), plan.scopes, plan.shared)
         change = RdfChange(before, plan.scopes, plan.shared)
-    return apply_patch(graph, plan, ingested.summaries, load, lexicon), change
+    documents = changed_documents(graph, plan)
+    graph = apply_patch(graph, plan, ingested.summaries, load, lexicon)
+    return GraphChange(graph, change, documents | changed_documents(graph, plan))
 
 
-def _graph(ingested: Ingested, previous: Version | None, progress: bool) -> tuple[nx.MultiDiGraph, RdfChange | None]:
+def _graph(ingested: Ingested, previous: Version | None, progress: bool) -> GraphChange:
     """The corpus's graph: ``previous``'s changed when it can be, else built whole."""
     lexicon = load_lexicon()
     patched = _patched(ingested, previous, lexicon) if previous is not None else None
@@ -142,13 +151,16 @@ def _graph(ingested: Ingested, previous: Version | None, progress: bool) -> tupl
         return patched
     docs, summarised = ingested.docs, ingested.summaries
     bar = _progress(progress, "graph", "doc")
-    return build_graph(docs, resolve(summarised, lexicon), lexicon, progress=bar, summarised=summarised), None
+    return GraphChange(build_graph(docs, resolve(summarised, lexicon), lexicon, progress=bar, summarised=summarised))
 
 
-def _index_source(graph: nx.MultiDiGraph) -> IndexSource:
+def _index_source(made: GraphChange, previous: Version | None) -> IndexSource:
+    """What the index takes from the graph: only the changed documents' units when the graph is a
+    change of ``previous``'s and its index can take the rest from that version's."""
     from search.index import index_source  # search (and numpy) load only for builds that index
 
-    return index_source(graph)
+    reuse = previous.index_path if previous is not None and made.documents is not None else None
+    return index_source(made.graph, made.documents if reuse is not None else None, reuse)
 
 
 def build_all(
@@ -184,11 +196,13 @@ def _build(
     try:
         store_corpus(staged, ingested.entries, read_from)
         _keep_documents(staged, ingested)
-        graph, change = _graph(ingested, previous if changes_previous and not whole else None, progress)
+        made = _graph(ingested, previous if changes_previous and not whole else None, progress)
+        graph, change = made.graph, made.rdf
         del ingested.entries[:]  # the documents are released before the costly encoding
         summary: dict = {"stats": query.stats(graph)}
         graph.graph["build_id"] = staged.id
-        source = _index_source(graph) if search_index else None
+        source = _index_source(made, previous) if search_index else None
+        del made
         # The graph goes to disk and out of memory before the costly encoding.
         save_graph(graph, staged.graph_path)
         store = _write_rdf(graph, staged, previous if changes_previous else None, change, progress)

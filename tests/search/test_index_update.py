@@ -1,17 +1,23 @@
 """An index built with ``reuse`` (the previous version's index) equals one built from scratch, and
-cuts and encodes only what changed: adding a document, removing it again, renaming an entity."""
+cuts and encodes only what changed: adding a document, removing it again, renaming an entity. One
+spliced from ``reuse`` document by document equals one laid out whole, to the byte."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from graph.schema import EdgeType, NodeType, document_node_id, entity_node_id, unit_node_id
+from search.config import load_config
 from search.encoder import EncoderInfo
 from search.index import build_index, index_source, load_index
+from search.layout import HEADINGS, HeldUnits, Layout, spliceable
 from search.tokenize import Tokenizer
+from search.units import units_from_graph
 from tests.fixtures.graphs import HAIZHI, TASK_B, tiny_graph
 from tests.fixtures.search_index import CharacterEncoder
 
@@ -276,3 +282,92 @@ def test_new_vectors_go_to_a_tail_beside_the_linked_hnsw_graph(tmp_path, encoder
     joined = load_index(tmp_path / "joined").unit_vectors
     assert joined.tail is None and not (tmp_path / "joined" / "units.tail.faiss").exists()
     assert_same_index(tmp_path / "joined", tmp_path / "both-scratch")
+
+
+def units_by_document(graph) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for unit in units_from_graph(graph):
+        out.setdefault(unit.doc, []).append(unit.to_json())
+    return out
+
+
+def changed_documents(before, after) -> set[str]:
+    """The documents whose units differ between two graphs (what a patch of the graph reports)."""
+    old, new = units_by_document(before), units_by_document(after)
+    return {doc for doc in old.keys() | new.keys() if old.get(doc) != new.get(doc)}
+
+
+def assert_same_files(got: Path, want: Path) -> None:
+    names = sorted(p.relative_to(want) for p in want.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(got) for p in got.rglob("*") if p.is_file()) == names
+    for name in names:
+        if name.name == "manifest.json":
+            got_manifest, want_manifest = (json.loads((f / name).read_text(encoding="utf-8")) for f in (got, want))
+            got_manifest.pop("built"), want_manifest.pop("built")
+            assert got_manifest == want_manifest
+        else:
+            assert (got / name).read_bytes() == (want / name).read_bytes(), name
+
+
+def _renamed(graph):
+    graph = graph.copy()
+    graph.nodes[HAIZHI]["name"] = "海智人才计划"
+    return graph
+
+
+@pytest.mark.parametrize("hnsw", [False, True])
+def test_a_spliced_index_equals_one_laid_out_whole(tmp_path, encoder, monkeypatch, hnsw):
+    config = dataclasses.replace(load_config(), ann_threshold=2 if hnsw else 50_000)
+    monkeypatch.setattr("search.vectors.MAX_REMOVED_SHARE", 0.9)
+    plan = tiny_graph()
+    both = with_other_document(plan)
+    steps = [("added", both), ("removed", plan), ("again", both), ("renamed", _renamed(both)), ("back", plan)]
+
+    def make(graph, name, reuse=None, changed=None):
+        source = index_source(graph, changed, reuse, config)
+        assert (source.changed is not None) == (changed is not None)
+        return build_index(source, tmp_path / name, "test", config=config, progress=False, reuse=reuse)
+
+    make(plan, "start")
+    previous, before = tmp_path / "start", plan
+    for name, graph in steps:
+        changed = changed_documents(before, graph)
+        assert changed
+        spliced = make(graph, name, previous, changed)
+        whole = make(graph, name + "-whole", previous)
+        assert spliced == dataclasses.replace(whole, **_timings(spliced), bytes=spliced.bytes)
+        assert_same_files(tmp_path / name, tmp_path / (name + "-whole"))
+        assert_same_index(tmp_path / name, tmp_path / (name + "-whole"))
+        previous, before = tmp_path / name, graph
+
+
+def _timings(stats) -> dict:
+    return {k: getattr(stats, k) for k in ("tokenize_seconds", "encode_seconds", "vectors_seconds", "total_seconds")}
+
+
+def test_a_splice_parses_only_the_blocks_it_reads(tmp_path, encoder, monkeypatch):
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+    build_index(index_source(plan), tmp_path / "plan", "test", progress=False)
+    parsed: list[int] = []
+    block = HeldUnits.block
+
+    def counting(self, doc):
+        parsed.append(doc)
+        return block(self, doc)
+
+    monkeypatch.setattr(HeldUnits, "block", counting)
+    source = index_source(both, {OTHER}, tmp_path / "plan")
+    stats = build_index(source, tmp_path / "added", "test", progress=False, reuse=tmp_path / "plan")
+    # the plan's block is copied once; it is parsed only for the task holding the new user word
+    assert stats.units == len(units_from_graph(both)) and stats.cut == 3
+    assert len(parsed) <= 2
+
+
+def test_an_index_without_a_layout_is_laid_out_whole(tmp_path, encoder):
+    plan, both = tiny_graph(), with_other_document(tiny_graph())
+    build_index(index_source(plan), tmp_path / "plan", "test", progress=False)
+    (tmp_path / "plan" / HEADINGS).unlink()
+    assert not spliceable(tmp_path / "plan", load_config())
+    assert index_source(both, {OTHER}, tmp_path / "plan").changed is None
+    with pytest.raises(ValueError):
+        Layout.of_change([], {OTHER}, tmp_path / "plan", load_config())

@@ -77,13 +77,28 @@ def test_add_remove_and_re_add_equal_a_full_build_with_the_unchanged_vectors_reu
         children = []
         preload = pipeline._preload
         monkeypatch.setattr(pipeline, "_preload", lambda model: children.append(preload(model)) or children[-1])
+        from search import index as search_index
+
+        sources = []  # what each change took from the graph for the index
+        source_of = search_index.index_source
+
+        def recorded(*args, **kwargs):
+            sources.append(source_of(*args, **kwargs))
+            return sources[-1]
+
+        monkeypatch.setattr(search_index, "index_source", recorded)
         added = add_files([str(corpus["c"])], warn=quiet, progress=False)
+        # only the added document's units are made; the others are spliced from the previous index
+        assert sources[-1].changed is not None and "c" in sources[-1].changed
+        assert {u.doc for u in sources[-1].units} == {"c"}
         assert children and children[0]._info is not None  # the child was asked for the model
         assert not children[0]._process.is_alive()
         assert added.summary is not None and added.summary["index"]["reused"] > 0
         assert 0 < added.summary["index"]["encoded"] < added.summary["index"]["reused"]
         removed = remove_document("a", warn=quiet, progress=False)
         assert removed.summary is not None and removed.summary["index"]["encoded"] == 0
+        assert sources[-1].changed is not None and "a" in sources[-1].changed
+        assert "a" not in {u.doc for u in sources[-1].units}
         assert [d["id"] for d in docs_json(capsys)] == ["b", "c"]
         add_files([str(corpus["a"])], warn=quiet, progress=False)
         assert docs_json(capsys) == expected_docs
