@@ -39,6 +39,7 @@ import networkx as nx
 import numpy as np
 import orjson
 
+from graph.beside import Beside
 from graph.bulk import long_lived
 from graph.home import require_version
 
@@ -319,45 +320,39 @@ def build_index(
             layout = Layout.of_change(source.units, source.changed, reuse, config)
     units = layout.units
     words = user_words(lexicon_words() + [n for e in entities for n in [e["name"], *e["aliases"]]])
-    tokenizer = Tokenizer(words, config)
-    t0 = time.perf_counter()
-    with long_lived():  # the tokens cut stay alive until the table is made
-        lexical = LexicalTexts(units, config.context_in_text)
-        tokens = tokenise(lexical, layout.lexical_keys, layout.token_rows, tokenizer, load_tokens(reuse), progress)
-    LexicalIndex.from_table(tokens.table).save(folder / "bm25")
-    save_tokens(folder, tokens, tokenizer)
-    tokenize_seconds = time.perf_counter() - t0
-    cut = tokens.cut
-    del tokens
+    # An update cuts few texts and encodes few: its lexical part is made in a child process beside
+    # the vectors. A whole build keeps one process (a child would copy the units it reads).
+    apart = source.changed is not None
+    with Beside(lambda: _write_lexical(layout, words, folder, reuse, config, progress), apart=apart) as lexical_part:
+        path, dtype = model_path(model), resolve_dtype(config.dtype)
+        load = lambda: get_encoder(path, dtype, config.max_seq_length)  # noqa: E731
+        texts = Texts.of(layout)
+        t0 = time.perf_counter()
+        # The model is loaded only when a text is not in the cache of an index built with it.
+        model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
+        keys = texts.keys
+        raw = cached_vectors(reuse, model_info, keys, model_info["dim"])
+        missing = np.flatnonzero(~raw.hits.found)
+        if len(missing):
+            encoder = load()
+            if asdict(encoder.info) != model_info:  # the recorded model is not the one there now
+                model_info, missing = asdict(encoder.info), np.arange(len(keys))
+                raw = cached_vectors(None, model_info, keys, encoder.info.dim)
+            wanted = [texts.text(units, layout.table, i) for i in missing.tolist()]
+            raw.matrix[missing] = encode_texts(encoder, wanted, config, progress)
+        save_cache(folder, model_info, keys, raw)
+        encode_seconds = time.perf_counter() - t0
 
-    path, dtype = model_path(model), resolve_dtype(config.dtype)
-    load = lambda: get_encoder(path, dtype, config.max_seq_length)  # noqa: E731
-    texts = Texts.of(layout)
-    t0 = time.perf_counter()
-    # The model is loaded only when a text is not in the cache of an index built with it.
-    model_info = _recorded_model(reuse, path, dtype, config.max_seq_length) or asdict(load().info)
-    keys = texts.keys
-    raw = cached_vectors(reuse, model_info, keys, model_info["dim"])
-    missing = np.flatnonzero(~raw.hits.found)
-    if len(missing):
-        encoder = load()
-        if asdict(encoder.info) != model_info:  # the recorded model is not the one there now
-            model_info, missing = asdict(encoder.info), np.arange(len(keys))
-            raw = cached_vectors(None, model_info, keys, encoder.info.dim)
-        wanted = [texts.text(units, layout.table, i) for i in missing.tolist()]
-        raw.matrix[missing] = encode_texts(encoder, wanted, config, progress)
-    save_cache(folder, model_info, keys, raw)
-    encode_seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        previous = _same_model(reuse, model_info)
+        unit_kind, piece_kind = _store_vectors(folder, build_id, previous, raw, layout, texts, config)
+        del raw
+        vectors_seconds = time.perf_counter() - t0
+        layout.save(folder)
+        _write_json(folder / "entities.json", entities)
+        (folder / "words.txt").write_text("\n".join(words), encoding="utf-8")
+        lexical = lexical_part.result()
 
-    t0 = time.perf_counter()
-    previous = _same_model(reuse, model_info)
-    unit_kind, piece_kind = _store_vectors(folder, build_id, previous, raw, layout, texts, config)
-    del raw
-    vectors_seconds = time.perf_counter() - t0
-
-    layout.save(folder)
-    _write_json(folder / "entities.json", entities)
-    (folder / "words.txt").write_text("\n".join(words), encoding="utf-8")
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -368,10 +363,10 @@ def build_index(
         "pieces": len(layout.table),
         "encoded": len(missing),
         "reused": len(keys) - len(missing),
-        "cut": cut,
+        "cut": lexical.cut,
         "vectors": {"units": unit_kind, "pieces": piece_kind},
         "hnsw_ef_search": config.hnsw_ef_search,
-        "tokenizer": tokenizer.signature,
+        "tokenizer": lexical.signature,
         **layout.manifest(config),
     }
     # The manifest goes last: a folder without one is never taken for an index.
@@ -382,8 +377,8 @@ def build_index(
         pieces=len(layout.table),
         encoded=len(missing),
         reused=len(keys) - len(missing),
-        cut=cut,
-        tokenize_seconds=tokenize_seconds,
+        cut=lexical.cut,
+        tokenize_seconds=lexical.seconds,
         encode_seconds=encode_seconds,
         vectors_seconds=vectors_seconds,
         total_seconds=time.perf_counter() - started,
@@ -391,6 +386,27 @@ def build_index(
         unit_vectors=unit_kind,
         piece_vectors=piece_kind,
     )
+
+
+@dataclass
+class _LexicalPart:
+    cut: int  # texts jieba cut
+    seconds: float
+    signature: str  # the tokenizer's
+
+
+def _write_lexical(
+    layout: Layout, words: list[str], folder: Path, reuse: Path | None, config: SearchConfig, progress: bool | None
+) -> _LexicalPart:
+    """Write the BM25 matrix and the token cache of ``layout``'s units into ``folder``."""
+    tokenizer = Tokenizer(words, config)
+    t0 = time.perf_counter()
+    with long_lived():  # the tokens cut stay alive until the table is made
+        lexical = LexicalTexts(layout.units, config.context_in_text)
+        tokens = tokenise(lexical, layout.lexical_keys, layout.token_rows, tokenizer, load_tokens(reuse), progress)
+    LexicalIndex.from_table(tokens.table).save(folder / "bm25")
+    save_tokens(folder, tokens, tokenizer)
+    return _LexicalPart(tokens.cut, time.perf_counter() - t0, tokenizer.signature)
 
 
 def _write_json(path: Path, data) -> None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from graph import query
+from graph.beside import Beside
 from graph.build import build_graph, maker_fingerprint
 from graph.bulk import long_lived
 from graph.home import Version, build_lock, current_version, discard, publish, require_version, stage_version
@@ -203,25 +204,22 @@ def _build(
         graph.graph["build_id"] = staged.id
         source = _index_source(made, previous) if search_index else None
         del made
-        # The graph goes to disk and out of memory before the costly encoding.
-        save_graph(graph, staged.graph_path)
-        store = _write_rdf(graph, staged, previous if changes_previous else None, change, progress)
+        held = previous if changes_previous else None
+        if source is not None and changes_previous:
+            # A change encodes little: the graph is written in a child while its RDF and index are made
+            # here (the child runs Python only: no library's threads are used in a forked process).
+            with Beside(lambda: save_graph(graph, staged.graph_path)) as saving:
+                store = _write_rdf(graph, staged, held, change, progress)
+                summary["index"] = _index(source, staged, previous, model, progress)
+                saving.result()
+        else:
+            # The graph goes to disk and out of memory before the costly encoding.
+            save_graph(graph, staged.graph_path)
+            store = _write_rdf(graph, staged, held, change, progress)
+            del graph
+            if source is not None:
+                summary["index"] = _index(source, staged, previous, model, progress)
         summary["rdf"] = {"triples": store.triples, "bytes": store.bytes}
-        del graph
-        if source is not None:
-            from search.index import build_index
-
-            reuse = previous.index_path if previous is not None else None
-            stats = build_index(
-                source, staged.index_path, staged.id, model=model, progress=None if progress else False, reuse=reuse
-            )
-            summary["index"] = {
-                "units": stats.units,
-                "pieces": stats.pieces,
-                "bytes": stats.bytes,
-                "encoded": stats.encoded,
-                "reused": stats.reused,
-            }
         version = publish(staged)
     except BaseException:
         discard(staged)
@@ -232,6 +230,22 @@ def _build(
     if "index" in summary:
         summary["index"]["path"] = str(version.index_path)
     return summary
+
+
+def _index(source: IndexSource, staged: Version, previous: Version | None, model: str | None, progress: bool) -> dict:
+    """Write the staged version's search index; what it holds."""
+    from search.index import build_index
+
+    reuse = previous.index_path if previous is not None else None
+    bars = None if progress else False
+    stats = build_index(source, staged.index_path, staged.id, model=model, progress=bars, reuse=reuse)
+    return {
+        "units": stats.units,
+        "pieces": stats.pieces,
+        "bytes": stats.bytes,
+        "encoded": stats.encoded,
+        "reused": stats.reused,
+    }
 
 
 def _write_rdf(

@@ -48,7 +48,9 @@ def encoder(monkeypatch):
 
 @pytest.fixture
 def cuts(monkeypatch):
-    """The texts jieba cuts for documents, in order."""
+    """The texts jieba cuts for documents, in order (in this process: an update's lexical part is
+    not made in a child)."""
+    monkeypatch.setattr("graph.beside.FORKING", False)
     seen: list[str] = []
     document = Tokenizer.document
 
@@ -348,6 +350,7 @@ def _timings(stats) -> dict:
 def test_a_splice_parses_only_the_blocks_it_reads(tmp_path, encoder, monkeypatch):
     plan, both = tiny_graph(), with_other_document(tiny_graph())
     build_index(index_source(plan), tmp_path / "plan", "test", progress=False)
+    monkeypatch.setattr("graph.beside.FORKING", False)  # every block read is counted here
     parsed: list[int] = []
     block = HeldUnits.block
 
