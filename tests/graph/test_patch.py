@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from graph.build import build_graph
-from graph.patch import apply_patch, plan_patch
+from graph.patch import PatchPlan, apply_patch, changed_documents, plan_patch
 from graph.rdf import DEFAULT_BASE
 from graph.store import to_json
 from graph.triplestore import scope_quads
 from ingest.lexicon import load_lexicon
 from ingest.pipeline import ingest
-from ingest.resolve import resolve
+from ingest.resolve import Resolution, resolve
 from ingest.summary import summaries
+from tests.fixtures.graphs import HAIZHI, tiny_graph
 from tests.graph.citing_corpus import write_corpus
 
 # ``branch`` names the department 普及部 of the plan and the notice in its fuller form: with it in
@@ -100,3 +101,35 @@ def test_the_rdf_scopes_of_a_patch_hold_every_triple_that_changes(corpus, before
     came = scope_quads(patched, DEFAULT_BASE, plan.scopes, plan.shared)
     assert (held - gone) | came == scope_quads(_graph(new, lexicon), DEFAULT_BASE)
     assert plan.scopes <= {*before, *after, None} and plan.removed == set(before) - set(after)
+
+
+def _units_by_document(graph) -> dict[str, list[dict]]:
+    from search.units import units_from_graph  # what the search index makes of each document's parts
+
+    out: dict[str, list[dict]] = {}
+    for unit in units_from_graph(graph):
+        out.setdefault(unit.doc, []).append(unit.to_json())
+    return out
+
+
+@pytest.mark.parametrize(("before", "after"), CHANGES)
+def test_every_document_whose_search_units_change_is_named_changed(corpus, before, after):
+    docs, lexicon = corpus
+    old, new = [docs[i] for i in before], [docs[i] for i in after]
+    graph = _graph(old, lexicon)
+    units_before = _units_by_document(graph)
+    plan = plan_patch(graph, summaries(old, lexicon), summaries(new, lexicon), set(), lexicon)
+    changed = changed_documents(graph, plan)
+    patched = apply_patch(graph, plan, summaries(new, lexicon), docs.__getitem__, lexicon)
+    changed |= changed_documents(patched, plan)
+    units_after = _units_by_document(patched)
+    differ = {d for d in units_before.keys() | units_after.keys() if units_before.get(d) != units_after.get(d)}
+    assert differ <= changed and changed <= {*before, *after}
+
+
+def test_documents_with_a_part_linked_to_an_entity_that_changes_are_changed():
+    graph = tiny_graph()
+    plan = PatchPlan(build={"new"}, removed={"gone"}, res=Resolution({}, {}), links=[])
+    assert changed_documents(graph, plan) == {"new", "gone"}
+    plan.shared = {HAIZHI, "organisation:nowhere"}
+    assert changed_documents(graph, plan) == {"new", "gone", "plan"}
