@@ -10,6 +10,7 @@ sent to it and their vectors sent back. The child goes when this process ends, o
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from dataclasses import asdict
 from multiprocessing.connection import Connection
 
@@ -31,6 +32,10 @@ from .errors import EncoderMissing
 
 def _serve(conn: Connection, path: str, dtype: str, max_seq_length: int) -> None:
     """The child: load the model, say so, then encode what is sent until told to stop (None)."""
+    from tqdm import tqdm
+
+    # tqdm's default lock is a multiprocessing one: a semaphore that a stopped child leaves behind
+    tqdm.set_lock(threading.RLock())
     try:
         encoder = Encoder(path, dtype, max_seq_length)
     except Exception as exc:  # noqa: BLE001 - the parent raises it when it asks for the model
@@ -91,19 +96,11 @@ class ChildEncoder(Encoder):
         return normalise_rows(self.encode([text])).reshape(1, -1)
 
     def close(self) -> None:
-        """Stop the child (it would end with this process anyway); ``get_encoder`` no longer gives it."""
+        """Stop the child (it would end with this process anyway); ``get_encoder`` no longer gives it.
+        The child keeps nothing worth an orderly exit, which takes a second of torch's teardown."""
         forget(self)
         if self._process.is_alive():
-            if self._info is None:  # never asked for: no need to wait for it to finish loading
-                self._process.kill()
-            else:
-                try:
-                    self._conn.send(None)
-                except OSError:
-                    pass
-                self._process.join(timeout=5)
-                if self._process.is_alive():
-                    self._process.kill()
+            self._process.kill()
         self._process.join()  # reaped, never left a zombie
         self._conn.close()
 
