@@ -245,7 +245,8 @@ def spliceable(previous: Path | None, config: SearchConfig) -> bool:
         _manifest(previous, config)
     except ValueError:
         return False
-    return (previous / HEADINGS).is_file()
+    parts = [HEADINGS, "units.json", "pieces.npy", "tokens/keys.npy", keys_path(Path("units.faiss")).name]
+    return all((previous / part).is_file() for part in [*parts, keys_path(Path("pieces.faiss")).name])
 
 
 def _manifest(previous: Path, config: SearchConfig) -> dict:
