@@ -16,8 +16,8 @@ The manifest's ``layout`` records each document's unit, piece and byte counts (b
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import chain, groupby
 from pathlib import Path
 
@@ -89,13 +89,15 @@ class Layout:
     units: Sequence[SearchUnit]  # read lazily when spliced
     documents: list[str]  # the documents that have units, in index order
     counts: np.ndarray  # (D,) units per document
-    blocks: list[bytes | memoryview]  # each document's ``units.json`` records, without brackets
+    blocks: list[bytes | memoryview] | None  # each document's ``units.json`` records, without brackets
+    # (None: made from ``units`` as they are written, so a whole build does not hold them meanwhile)
     table: np.ndarray  # (P, 3) int32: unit, start, end of every piece
     lexical_keys: np.ndarray  # (N, 32) the SHA-256 of each unit's lexical text
     token_rows: np.ndarray  # (N,) the row of the unit in the previous token cache, when known (else -1)
     piece_keys: np.ndarray  # (P, 32) the SHA-256 of each piece's text
     heading_keys: np.ndarray  # (N, 32) the SHA-256 of each unit's heading; zeros for none
     unit_keys: np.ndarray  # (N, 32) what decides each unit's vector (``unit_keys``)
+    _sizes: list[int] = field(default_factory=list, init=False, repr=False)  # of the blocks written
 
     @property
     def piece_start(self) -> np.ndarray:
@@ -110,20 +112,32 @@ class Layout:
             "layout": {
                 "units": self.counts.tolist(),
                 "pieces": np.diff(piece_start[starts]).tolist(),
-                "bytes": [len(b) for b in self.blocks],
+                "bytes": self._sizes,
             },
             "settings": settings(config),
         }
 
+    def _blocks(self) -> Iterator[bytes | memoryview]:
+        if self.blocks is not None:
+            yield from self.blocks
+            return
+        starts = np.concatenate([[0], np.cumsum(self.counts)]).tolist()
+        for a, b in zip(starts[:-1], starts[1:], strict=True):
+            yield orjson.dumps(self.units[a:b])[1:-1]
+
     def save(self, folder: Path) -> None:
+        """Write the pieces, heading keys and ``units.json`` (before ``manifest``, which records the
+        size of each document's block)."""
         np.save(folder / "pieces.npy", self.table)
         np.save(folder / HEADINGS, self.heading_keys)
+        self._sizes = []
         with open(folder / "units.json", "wb") as out:
             out.write(b"[")
-            for i, block in enumerate(self.blocks):
+            for i, block in enumerate(self._blocks()):
                 if i:
                     out.write(b",")
                 out.write(block)
+                self._sizes.append(len(block))
             out.write(b"]")
 
     @classmethod
@@ -139,7 +153,7 @@ class Layout:
             units=units,
             documents=[doc for doc, _ in by_doc],
             counts=np.asarray([len(group) for _, group in by_doc], dtype=np.int64),
-            blocks=[orjson.dumps(group)[1:-1] for _, group in by_doc],
+            blocks=None,
             table=table,
             lexical_keys=text_keys([u.lexical_text(config.context_in_text) for u in units]),
             token_rows=np.full(len(units), -1, dtype=np.int64),
@@ -213,7 +227,7 @@ class Layout:
                 rows[:, 0] += position - a
                 source.append(np.full(b - a, -1))
                 fresh_units.update({position + j: fresh.units[a + j] for j in range(b - a)})
-                blocks.append(fresh.blocks[d])
+                blocks.append(orjson.dumps(fresh.units[a:b])[1:-1])
                 lexical.append(fresh.lexical_keys[a:b])
                 headings.append(fresh.heading_keys[a:b])
                 unit_keys_.append(fresh.unit_keys[a:b])
