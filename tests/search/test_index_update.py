@@ -51,14 +51,19 @@ def cuts(monkeypatch):
     """The texts jieba cuts for documents, in order (in this process: an update's lexical part is
     not made in a child)."""
     monkeypatch.setattr("graph.beside.FORKING", False)
-    seen: list[str] = []
-    document = Tokenizer.document
+    return recorded(monkeypatch, Tokenizer, "document")
 
-    def counting(self, text):
-        seen.append(text)
-        return document(self, text)
 
-    monkeypatch.setattr(Tokenizer, "document", counting)
+def recorded(monkeypatch, owner, name: str) -> list:
+    """The argument of every call of the method ``owner.name`` (which still runs), in order."""
+    seen: list = []
+    method = getattr(owner, name)
+
+    def counting(self, arg):
+        seen.append(arg)
+        return method(self, arg)
+
+    monkeypatch.setattr(owner, name, counting)
     return seen
 
 
@@ -351,14 +356,7 @@ def test_a_splice_parses_only_the_blocks_it_reads(tmp_path, encoder, monkeypatch
     plan, both = tiny_graph(), with_other_document(tiny_graph())
     build_index(index_source(plan), tmp_path / "plan", "test", progress=False)
     monkeypatch.setattr("graph.beside.FORKING", False)  # every block read is counted here
-    parsed: list[int] = []
-    block = HeldUnits.block
-
-    def counting(self, doc):
-        parsed.append(doc)
-        return block(self, doc)
-
-    monkeypatch.setattr(HeldUnits, "block", counting)
+    parsed = recorded(monkeypatch, HeldUnits, "block")
     source = index_source(both, {OTHER}, tmp_path / "plan")
     stats = build_index(source, tmp_path / "added", "test", progress=False, reuse=tmp_path / "plan")
     # the plan's block is copied once; it is parsed only for the task holding the new user word
