@@ -218,6 +218,21 @@ def ingest_documents(
         ingested.entries.append(Entry(str(r.path), Held(summarise(doc, lexicon), names), Kept(doc, names)))
         for w in doc.warnings if r.fresh else []:  # a kept document's were told when it was read
             warn(w)
+    return _once_each(ingested, warn)
+
+
+def _once_each(ingested: Ingested, warn: Callable[[str], None]) -> Ingested:
+    """The same content twice is one document, the first file's, as ``add`` makes it: a build of
+    folders that hold a file twice gives the corpus a later add or remove finds."""
+    first: dict[str, str] = {}
+    entries = []
+    for entry in ingested.entries:
+        if entry.sha256 in first:
+            warn(f"{entry.path}: 与 {first[entry.sha256]} 内容相同，只导入一次 (same content as {first[entry.sha256]})")
+            continue
+        first[entry.sha256] = entry.path
+        entries.append(entry)
+    ingested.entries = entries
     return ingested
 
 

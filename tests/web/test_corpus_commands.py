@@ -271,3 +271,24 @@ def test_a_failure_after_the_store_is_changed_leaves_the_previous_version_byte_i
         assert calls and calls[0].triples > 0
         assert current_version() == served
         assert snapshot(home) == before
+
+
+def test_a_build_of_the_same_content_twice_keeps_one_document_and_the_next_add_changes_its_graph(
+    tmp_path, corpus, capsys, monkeypatch
+):
+    twice = corpus["a"].parent / "a-again.txt"
+    twice.write_bytes(corpus["a"].read_bytes())
+    told: list[str] = []
+    with home_env(tmp_path / "home"):
+        build_all([str(corpus["a"]), str(twice)], warn=told.append, progress=False, search_index=False)
+        assert [d["id"] for d in docs_json(capsys)] == ["a"]
+        first = corpus["a"]
+        said = f"{twice}: 与 {first} 内容相同，只导入一次 (same content as {first})"
+        assert [m for m in told if "same content" in m] == [said]
+
+        def whole(*args, **kwargs):
+            raise AssertionError("the add built the graph whole")
+
+        monkeypatch.setattr("web.pipeline.build_graph", whole)
+        add_files([str(corpus["b"])], warn=quiet, search_index=False)
+        assert [d["id"] for d in docs_json(capsys)] == ["a", "b"]
