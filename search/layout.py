@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, groupby
 from pathlib import Path
 
@@ -99,8 +100,9 @@ class Layout:
     unit_keys: np.ndarray  # (N, 32) what decides each unit's vector (``unit_keys``)
     _sizes: list[int] = field(default_factory=list, init=False, repr=False)  # of the blocks written
 
-    @property
+    @cached_property
     def piece_start(self) -> np.ndarray:
+        """(N + 1,) the first piece of each unit (made once: the table does not change)."""
         counts = np.bincount(self.table[:, 0], minlength=len(self.units)) if len(self.table) else np.zeros(0)
         return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
