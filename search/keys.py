@@ -42,6 +42,26 @@ def _occurrences(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``keys``: each one's first position, and for every row the number of its
+    distinct row (numbered in any order). Rows are sorted by their first eight bytes, and neighbours
+    compared on all 32; should two different keys share eight bytes, all rows are sorted whole."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    words = np.ascontiguousarray(keys).view(np.uint64)
+    order = np.argsort(words[:, 0], kind="stable")  # equal keys stay in position order
+    ordered = words[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    if np.any(new[1:] & (ordered[1:, 0] == ordered[:-1, 0])):  # one prefix, two keys
+        flat = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1]))).ravel()
+        _, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+        return first.astype(np.int64), inverse.ravel().astype(np.int64)
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new].astype(np.int64), inverse
+
+
 def match_keys(wanted: np.ndarray, held: np.ndarray, rows: np.ndarray | None = None, once: bool = False) -> np.ndarray:
     """For each key of ``wanted``, a row of ``held`` holding the same key, or -1.
 

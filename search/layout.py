@@ -26,7 +26,7 @@ import numpy as np
 import orjson
 
 from .config import SearchConfig
-from .keys import digests, text_keys
+from .keys import digests, distinct_keys, text_keys
 from .units import SearchUnit, unit_pieces
 from .vectors import keys_path
 
@@ -349,12 +349,11 @@ class Texts:
         entry_unit = np.repeat(np.arange(n, dtype=np.int64), counts)
         entry_piece = np.full(size, -1, dtype=np.int64)
         entry_piece[is_piece] = np.arange(len(table))
-        flat = np.ascontiguousarray(seq).view(np.dtype((np.void, 32))).ravel()
-        _, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+        first, inverse = distinct_keys(seq)
         order = np.argsort(first, kind="stable")
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
-        rows = rank[inverse.ravel()]
+        rows = rank[inverse]
         heading_rows = np.full(n, -1, dtype=np.int64)
         heading_rows[has_heading] = rows[heading_at]
         starts = first[order]

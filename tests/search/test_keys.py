@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.keys import match_keys, text_keys
+from search.keys import distinct_keys, match_keys, text_keys
 
 
 def keys_of(labels: list[int]) -> np.ndarray:
@@ -49,9 +49,41 @@ def test_a_shared_prefix_is_never_taken_for_the_same_key():
     assert match_keys(wanted, held).tolist() == [-1, 1]
 
 
+def distinct_reference(keys: np.ndarray) -> tuple[list[int], list[int]]:
+    """First positions of the distinct rows, and each row's distinct row given by its first position."""
+    first: dict[bytes, int] = {}
+    for i, row in enumerate(keys):
+        first.setdefault(row.tobytes(), i)
+    return sorted(first.values()), [first[row.tobytes()] for row in keys]
+
+
+def check_distinct(keys: np.ndarray) -> None:
+    first, inverse = distinct_keys(keys)
+    want_first, want_of_row = distinct_reference(keys)
+    assert sorted(first.tolist()) == want_first
+    assert first[inverse].tolist() == want_of_row  # each row's number leads to its first position
+
+
+@settings(max_examples=200, deadline=None)
+@given(labels)
+def test_distinct_rows_equal_a_dictionary_of_first_positions(labels):
+    check_distinct(keys_of(labels))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 3), max_size=30))
+def test_distinct_rows_with_a_shared_prefix_are_told_apart(labels):
+    keys = keys_of(labels)
+    twins = keys[np.asarray(labels) % 2 == 1] if labels else keys
+    twins[:, :8] = 7  # odd labels share their first eight bytes with each other, not their key
+    keys[np.asarray(labels) % 2 == 1] = twins
+    check_distinct(keys)
+
+
 def test_empty_inputs():
     assert match_keys(keys_of([]), keys_of([1])).tolist() == []
     assert match_keys(keys_of([1]), keys_of([])).tolist() == [-1]
+    assert [part.tolist() for part in distinct_keys(keys_of([]))] == [[], []]
 
 
 @settings(max_examples=50, deadline=None)
