@@ -277,6 +277,6 @@ def stats(graph: nx.MultiDiGraph) -> Stats:
         nodes=dict(sorted(types.items())),
         edges=dict(sorted(edges.items())),
         node_count=graph.number_of_nodes(),
-        edge_count=graph.number_of_edges(),
+        edge_count=sum(edges.values()),  # counted above; networkx would walk the edges again
         built=graph.graph.get("built"),
     )
