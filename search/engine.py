@@ -140,7 +140,8 @@ class Searcher:
 
     def warm(self, dense: bool = True) -> None:
         """Load everything a query needs now rather than on the first query."""
-        _ = self.tokenizer, self.index.lexical
+        _ = self.index.lexical
+        self.tokenizer.ready()
         if dense:
             _ = self.encoder, self.index.unit_vectors, self.index.piece_vectors
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,13 +70,32 @@ class Tokenizer:
         self.stop = config.stop_words
         self.question = config.question_words
         self._query_drop = config.stop_words | config.question_words
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
-        total = self._jieba.total
-        freqs = [self._jieba.suggest_freq(word, False) for word in words]  # before any is added
-        for word, freq in zip(words, freqs, strict=True):
-            self._jieba.add_word(word, freq)
-        self._jieba.total = total
+        self._cutter: jieba.Tokenizer | None = None
+        self._loading = threading.Lock()
+
+    @property
+    def _jieba(self) -> jieba.Tokenizer:
+        """jieba with the user words, loaded when the first text is cut (half a second): a change of
+        the corpus that reuses every text's tokens never loads it."""
+        if self._cutter is None:
+            with self._loading:
+                if self._cutter is None:
+                    self._cutter = self._load()
+        return self._cutter
+
+    def _load(self) -> jieba.Tokenizer:
+        cutter = jieba.Tokenizer()
+        cutter.initialize()
+        total = cutter.total
+        freqs = [cutter.suggest_freq(word, False) for word in self.words]  # before any is added
+        for word, freq in zip(self.words, freqs, strict=True):
+            cutter.add_word(word, freq)
+        cutter.total = total
+        return cutter
+
+    def ready(self) -> None:
+        """Load jieba now (a server does before its first query)."""
+        _ = self._jieba
 
     @property
     def signature(self) -> str:

@@ -262,6 +262,20 @@ def test_the_model_is_loaded_only_when_a_text_is_not_cached(tmp_path, encoder, m
     assert len(loads) == 1
 
 
+def test_jieba_is_loaded_only_when_a_text_is_cut(tmp_path, encoder, monkeypatch):
+    monkeypatch.setattr("graph.beside.FORKING", False)
+    plan = tiny_graph()
+    build(plan, tmp_path / "plan")
+    loads: list[Tokenizer] = []
+    load = Tokenizer._load
+    monkeypatch.setattr(Tokenizer, "_load", lambda self: loads.append(self) or load(self))
+    stats = build(plan, tmp_path / "again", reuse=tmp_path / "plan")
+    assert stats.cut == 0 and loads == []  # every text's tokens reused: jieba never loaded
+    assert build(with_other_document(plan), tmp_path / "added", reuse=tmp_path / "again").cut > 0
+    assert len(loads) == 1
+    assert_same_index(tmp_path / "again", tmp_path / "plan")
+
+
 def test_new_vectors_go_to_a_tail_beside_the_linked_hnsw_graph(tmp_path, encoder, monkeypatch):
     import os
 
