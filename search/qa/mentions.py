@@ -20,6 +20,7 @@ from graph.schema import ENTITY_TYPES, LEAF_UNIT_TYPES, EdgeType, NodeType
 from ingest.document_names import name_forms
 from ingest.lexicon import Lexicon, load_lexicon
 
+from .grams import CharGrams
 from .model import Match
 
 _DIGIT = re.compile(r"\d")
@@ -163,7 +164,8 @@ class Texts:
     """The folded text of every task and paragraph: where terms are looked for.
 
     The texts are also kept joined into one string (with a character no text holds between them),
-    so that a term is looked for by one substring search over the corpus rather than one per unit."""
+    so that a term is looked for by one substring search over the corpus rather than one per unit,
+    and a term with a run of characters no text holds is not searched for at all (``CharGrams``)."""
 
     def __init__(self, graph: nx.MultiDiGraph):
         units = [(n, a) for n, a in graph.nodes(data=True) if a.get("type") in LEAF_UNIT_TYPES]
@@ -171,6 +173,7 @@ class Texts:
         self.units = [(n, a["type"], fold(a.get("text", "")).replace(_SEPARATOR, " ")) for n, a in units]
         self.task_count = sum(1 for _, t, _ in self.units if t == NodeType.TASK)
         self._joined = _SEPARATOR.join(text for _, _, text in self.units)
+        self._grams = CharGrams(self._joined)
         self._starts = [0]  # where each unit begins in the joined text, and where a next one would
         for _, _, text in self.units:
             self._starts.append(self._starts[-1] + len(text) + 1)
@@ -181,7 +184,7 @@ class Texts:
         if not term:
             yield from ((u, 0) for u in range(len(self.units)))
             return
-        if _SEPARATOR in term:  # no text holds one
+        if _SEPARATOR in term or not self._grams.may_hold(term):  # no text holds it
             return
         at = self._joined.find(term)
         while at >= 0:
