@@ -185,7 +185,8 @@ def change_store(
     info = open_store(previous).info
     if info.base != base:
         raise ValueError(f"{previous}: its IRIs are under {info.base}, not {base}")
-    if len(scopes) > REWRITE_SHARE * (len(documents_of(new)) + 1):
+    documents = new.graph.get("documents") or documents_of(new)  # the corpus order, when the graph keeps it
+    if len(scopes) > REWRITE_SHARE * (len(documents) + 1):
         return write_store(new, folder, base)
     _empty(folder)
     Store.read_only(str(previous / DATA)).backup(str(folder / DATA))
