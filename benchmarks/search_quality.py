@@ -13,6 +13,7 @@ carry ``type``, ``corpus`` and ``split`` labels are also scored per type and per
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -40,6 +41,9 @@ def variants(config) -> list[tuple[str, str, object]]:
             out.append((f"  hybrid, {method} fusion", "hybrid", _with(config, normalise=method)))
     if config.confidence is not None:
         out.append(("  hybrid, fixed weights", "hybrid", _with(config, confidence=None)))
+    if config.coverage.strength:
+        no_coverage = _with(config, coverage=dataclasses.replace(config.coverage, strength=0.0))
+        out.append(("  hybrid, bm25 weight not by coverage", "hybrid", no_coverage))
     no_graph = config.with_weights("hybrid", graph=0.0, sentence=0.0)
     out.append(("  bm25 + unit vectors only", "hybrid", no_graph))
     return out
@@ -53,15 +57,14 @@ def with_settings(config, settings: list[str]):
     """``config`` with ``SECTION.FIELD=VALUE`` settings of its ``expansion`` and ``rerank`` parts
     replaced (values read as JSON: true, 0.3, 30), so a variant is measured without editing the
     lexicon; ValueError on an unknown section or field or a value that is not JSON."""
-    import dataclasses
     import json
 
     for setting in settings:
         name, sep, value = setting.partition("=")
         section, _, key = name.partition(".")
-        part = getattr(config, section, None) if section in ("expansion", "rerank") else None
+        part = getattr(config, section, None) if section in ("expansion", "rerank", "coverage") else None
         if not sep or part is None or key not in {f.name for f in dataclasses.fields(part)}:
-            raise ValueError(f"unknown setting {setting!r} (expansion.FIELD=VALUE or rerank.FIELD=VALUE)")
+            raise ValueError(f"unknown setting {setting!r} (expansion, rerank or coverage .FIELD=VALUE)")
         try:
             parsed = json.loads(value)
         except json.JSONDecodeError:
@@ -172,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="SECTION.FIELD=VALUE",
-        help="override a query expansion or re-ranking setting of search.json, e.g. expansion.aliases=true",
+        help="override a query expansion, re-ranking or coverage setting of search.json, e.g. coverage.strength=0",
     )
     p.add_argument("--modes-only", action="store_true", help="score bm25, dense and hybrid only, no ablations")
     args = p.parse_args(argv)

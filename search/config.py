@@ -12,7 +12,7 @@ from ingest.lexicon import DEFAULT_DIR
 
 from .adapt_settings import AdaptSettings, parse_adapt
 from .expand import ExpansionConfig
-from .fusion import Confidence
+from .fusion import Confidence, Coverage
 from .rerank import RerankConfig
 
 
@@ -38,6 +38,7 @@ class SearchConfig:
     normalise: str = "zscore"
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
     confidence: Confidence | None = None  # per-query weighting of the fused signals by their sureness
+    coverage: Coverage = Coverage()  # BM25's weight by how much of the query its best units hold
     expansion: ExpansionConfig = ExpansionConfig()  # extra BM25 query terms from the graph and the corpus
     rerank: RerankConfig = RerankConfig()  # the ranking's head re-ordered by sentence similarity
     max_highlights: int = 2
@@ -66,8 +67,13 @@ def parse_config(data: dict) -> SearchConfig:
         **section("vectors"),
         **section("retrieval"),
         normalise=section("fusion").get("normalise", "zscore"),
-        weights={k: dict(v) for k, v in section("fusion").items() if isinstance(v, dict) and k != "confidence"},
+        weights={
+            k: dict(v)
+            for k, v in section("fusion").items()
+            if isinstance(v, dict) and k not in ("confidence", "coverage")
+        },
         confidence=Confidence(**section("fusion")["confidence"]) if "confidence" in section("fusion") else None,
+        coverage=Coverage(**section("fusion").get("coverage", {})),
         expansion=ExpansionConfig(**section("expansion")),
         rerank=RerankConfig(**section("rerank")),
         max_highlights=section("highlight").get("max_sentences", 2),

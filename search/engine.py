@@ -16,7 +16,7 @@ from .config import SearchConfig, load_config
 from .encoder import Encoder, get_encoder, index_model_path
 from .errors import IndexMissing, QueryError
 from .expand import Expansion, alias_terms, expanded_scores, feedback_terms, inverse_frequency, with_names
-from .fusion import fuse
+from .fusion import fuse, lexical_coverage
 from .graph_signal import EntityMatch
 from .highlight import highlights
 from .index import REBUILD, SearchIndex, load_index
@@ -265,6 +265,8 @@ class Searcher:
                 return Ranking(query, mode, tuple(tokens), pool, pool.astype(np.float64), {}, None, entities, msg)
         # a single signal keeps its own scale (a BM25 score means something); several are normalised
         method = self.config.normalise if sum(1 for w in weights.values() if w) > 1 else "none"
+        if "bm25" in signals and self.config.coverage.strength and len(pool):
+            weights = self._covered(weights, tokens, pool, signals["bm25"])
         fused = fuse(signals, weights, method, self.config.confidence)
         order = np.lexsort((pool, -fused))
         if self.config.rerank.enabled and "sentence" in signals:
@@ -283,6 +285,14 @@ class Searcher:
             pieces,
             entities,
         )
+
+    def _covered(self, weights: dict[str, float], tokens: list[str], pool: np.ndarray, bm25: np.ndarray) -> dict:
+        """``weights`` with BM25's scaled by how much of the query its best candidates hold."""
+        coverage = self.config.coverage
+        best = np.argsort(-bm25, kind="stable")[: coverage.top]
+        units = [self._unit_tokens(int(pool[i])) for i in best if bm25[i] > 0]
+        share = lexical_coverage(tokens, units, inverse_frequency(self.index.lexical))
+        return {**weights, "bm25": weights["bm25"] * share**coverage.strength}
 
     def _query_vector(self, content: str) -> np.ndarray:
         return self.vectors.get_or_make(content, lambda: self.encoder.encode_query(content))

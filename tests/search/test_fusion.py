@@ -5,7 +5,7 @@ import pytest
 
 from ingest.lexicon import DEFAULT_DIR
 from search.config import parse_config
-from search.fusion import Confidence, fuse, scaled_weights, sureness
+from search.fusion import Confidence, Coverage, fuse, lexical_coverage, scaled_weights, sureness
 
 WEIGHTS = {"bm25": 0.5, "dense": 0.25, "sentence": 0.25}
 
@@ -80,3 +80,26 @@ def test_a_small_pool_counts_a_share_of_it_as_the_best():
     weights = {"bm25": 3.0, "dense": 0.5, "sentence": 0.5}
     assert scaled_weights(signals, weights, Confidence(2.0, top=6)) == pytest.approx(weights)
     assert scaled_weights(signals, weights, Confidence(2.0, top=6, share=0.34))["bm25"] < weights["bm25"]
+
+
+IDF = {"老专家": 3.0, "宣讲": 1.0, "科学": 0.5, "不在": 0.0}.__getitem__
+
+
+def test_coverage_is_the_idf_weighted_share_of_the_query_the_best_unit_holds():
+    terms = ["老专家", "宣讲", "科学", "宣讲"]  # a term twice counts once
+    assert lexical_coverage(terms, [["老专家", "宣讲", "科学", "其他"]], IDF) == pytest.approx(1.0)
+    assert lexical_coverage(terms, [["宣讲", "科学"]], IDF) == pytest.approx(1.5 / 4.5)
+    assert lexical_coverage(terms, [["科学"], ["老专家"]], IDF) == pytest.approx(3.0 / 4.5)  # the better unit
+    assert lexical_coverage([*terms, "不在"], [["老专家"]], IDF) == pytest.approx(3.0 / 4.5)  # in no unit: no weight
+    assert lexical_coverage(terms, [], IDF) == 0.0
+    assert lexical_coverage(["不在"], [["科学"]], IDF) == 1.0  # no term the corpus knows: nothing to cover
+
+
+def test_coverage_settings_are_checked_and_read():
+    with pytest.raises(ValueError, match="strength"):
+        Coverage(-0.5)
+    with pytest.raises(ValueError, match="top"):
+        Coverage(1.0, 0)
+    config = parse_config(_with_fusion({"hybrid": WEIGHTS, "coverage": {"strength": 2.0, "top": 4}}))
+    assert config.coverage == Coverage(2.0, 4) and set(config.weights) == {"hybrid"}
+    assert parse_config(_with_fusion({"hybrid": WEIGHTS})).coverage.strength == 0.0  # off unless set
