@@ -166,6 +166,18 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)[: self.size]
 
+    def holds(self, term: str, unit: int) -> bool:
+        """Whether document ``unit`` holds ``term``: its row is in the term's column, whose rows are
+        in ascending order. The empty term and the placeholder of empty documents are in none."""
+        column = self.retriever.vocab_dict.get(term)
+        if column is None or term in ("", PLACEHOLDER):
+            return False
+        scores = self.retriever.scores
+        start, end = int(scores["indptr"][column]), int(scores["indptr"][column + 1])
+        rows = scores["indices"][start:end]
+        at = int(np.searchsorted(rows, unit))
+        return at < len(rows) and int(rows[at]) == unit
+
     def save(self, folder: Path) -> None:
         self.retriever.save(str(folder))
 

@@ -289,9 +289,10 @@ class Searcher:
     def _covered(self, weights: dict[str, float], tokens: list[str], pool: np.ndarray, bm25: np.ndarray) -> dict:
         """``weights`` with BM25's scaled by how much of the query its best candidates hold."""
         coverage = self.config.coverage
-        best = np.argsort(-bm25, kind="stable")[: coverage.top]
-        units = [self._unit_tokens(int(pool[i])) for i in best if bm25[i] > 0]
-        share = lexical_coverage(tokens, units, inverse_frequency(self.index.lexical))
+        lexical, terms = self.index.lexical, set(tokens)
+        best = [int(pool[i]) for i in np.argsort(-bm25, kind="stable")[: coverage.top] if bm25[i] > 0]
+        held = [{term for term in terms if lexical.holds(term, unit)} for unit in best]
+        share = lexical_coverage(tokens, held, inverse_frequency(lexical))
         return {**weights, "bm25": weights["bm25"] * share**coverage.strength}
 
     def _query_vector(self, content: str) -> np.ndarray:

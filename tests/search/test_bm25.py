@@ -38,3 +38,12 @@ def test_pairs_sorted_with_or_without_packed_keys_give_the_same_matrix(monkeypat
     unpacked = _matrix(table, 1.5, 0.75)
     assert packed[0] == unpacked[0]
     assert all(np.array_equal(a, b) for a, b in zip(packed[1:], unpacked[1:], strict=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["科普", "基地", "年会", "学会", "小院"]), max_size=6), max_size=8))
+def test_holds_says_which_documents_hold_a_term(docs):
+    index = LexicalIndex.build(docs)
+    for term in ["科普", "基地", "年会", "学会", "小院", "海智", "", PLACEHOLDER]:
+        for unit, doc in enumerate(docs):
+            assert index.holds(term, unit) == (term in doc and term != PLACEHOLDER), (term, unit)
