@@ -264,8 +264,9 @@ class Searcher:
                 msg = "没有单元包含查询中的词 (no unit holds any of the query's words)"
                 return Ranking(query, mode, tuple(tokens), pool, pool.astype(np.float64), {}, None, entities, msg)
         # a single signal keeps its own scale (a BM25 score means something); several are normalised
-        method = self.config.normalise if sum(1 for w in weights.values() if w) > 1 else "none"
-        if "bm25" in signals and self.config.coverage.strength and len(pool):
+        several = sum(1 for w in weights.values() if w) > 1
+        method = self.config.normalise if several else "none"
+        if several and "bm25" in signals and self.config.coverage.strength and len(pool):
             weights = self._covered(weights, tokens, pool, signals["bm25"])
         fused = fuse(signals, weights, method, self.config.confidence)
         order = np.lexsort((pool, -fused))

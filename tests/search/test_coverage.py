@@ -56,3 +56,9 @@ def test_switched_on_it_changes_the_ranking_only_of_queries_no_unit_covers(tiny)
     whole, part = off.rank("老专家科普报告团"), off.rank("老专家宣讲科普信息化")
     assert np.allclose(on.rank("老专家科普报告团").scores, whole.scores)  # one unit holds every word
     assert not np.allclose(on.rank("老专家宣讲科普信息化").scores, part.scores)
+
+
+def test_bm25_alone_keeps_its_own_scores(tiny):
+    off, on = searcher(tiny, Coverage(0.0, 3)), searcher(tiny, Coverage(1.0, 3))
+    query = "老专家宣讲科普信息化"
+    assert np.allclose(on.rank(query, mode="bm25").scores, off.rank(query, mode="bm25").scores)
