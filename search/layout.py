@@ -261,8 +261,9 @@ def spliceable(previous: Path | None, config: SearchConfig) -> bool:
         _manifest(previous, config)
     except ValueError:
         return False
-    parts = [HEADINGS, "units.json", "pieces.npy", "tokens/keys.npy", keys_path(Path("units.faiss")).name]
-    return all((previous / part).is_file() for part in [*parts, keys_path(Path("pieces.faiss")).name])
+    vectors = [keys_path(Path(f"{name}.faiss")).name for name in ("units", "pieces")]
+    parts = [HEADINGS, "units.json", "pieces.npy", "tokens/keys.npy", *vectors]
+    return all((previous / part).is_file() for part in parts)
 
 
 def _manifest(previous: Path, config: SearchConfig) -> dict:

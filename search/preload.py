@@ -1,6 +1,6 @@
 """The encoder of a build loaded in a child process while the build goes on.
 
-Loading sentence-transformers and the model takes seconds of one core, and a change of the corpus
+Loading torch, transformers and the model takes seconds of one core, and a change of the corpus
 needs it only at the end, to encode the texts of the documents it adds. ``preload_encoder`` starts a
 child process that loads it at once, on the other core, while this process reads the documents and
 changes the graph; ``get_encoder`` then takes the child (``search.encoder.hand_over``), and texts are
@@ -31,7 +31,8 @@ from .errors import EncoderMissing
 
 
 def _serve(conn: Connection, path: str, dtype: str, max_seq_length: int) -> None:
-    """The child: load the model, say so, then encode what is sent until told to stop (None)."""
+    """The child: load the model, say so, then encode what is sent until the parent is gone (it kills
+    the child on ``close``, or the connection ends with it)."""
     from tqdm import tqdm
 
     # tqdm's default lock is a multiprocessing one: a semaphore that a stopped child leaves behind
@@ -42,8 +43,11 @@ def _serve(conn: Connection, path: str, dtype: str, max_seq_length: int) -> None
         conn.send(("error", str(exc)))
         return
     conn.send(("ready", asdict(encoder.info)))
-    while (request := conn.recv()) is not None:
-        texts, batch_size, progress = request
+    while True:
+        try:
+            texts, batch_size, progress = conn.recv()
+        except EOFError:
+            return
         try:
             conn.send(("vectors", encoder.encode(texts, batch_size=batch_size, progress=progress)))
         except Exception as exc:  # noqa: BLE001 - sent back and raised in the parent
